@@ -24,7 +24,13 @@ public sealed class Sequential : Module
     public override Tensor Forward(Tensor input)
     {
         var x = input;
-        foreach (var m in _modules) x = m.Forward(x);
+        foreach (var m in _modules)
+        {
+            var y = m.Forward(x);
+            // Intermediate outputs belong to this call; a recorded graph keeps what backward needs.
+            if (!ReferenceEquals(x, input) && !ReferenceEquals(x, y)) x.Dispose();
+            x = y;
+        }
         return x;
     }
 }
