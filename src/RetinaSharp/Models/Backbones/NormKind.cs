@@ -26,11 +26,11 @@ internal static class NormLayers
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
-    /// <summary>32 groups as in the GroupNorm paper, or the largest divisor of the channel count below it for narrow layers.</summary>
+    /// <summary>32 groups as in the GroupNorm paper and torchvision v2, or the largest divisor below 32 for narrow layers.</summary>
     public static int GroupCount(int channels)
     {
         for (int g = Math.Min(32, channels); g > 1; g--)
-            if (channels % g == 0 && channels / g >= 2) return g;
+            if (channels % g == 0) return g;
         return 1;
     }
 }
