@@ -35,35 +35,44 @@ public static class CocoEvaluator
         var maxDets = p.Validate();
         var data = EvalDataset.Build(groundTruth, groundTruthSource, detections, detectionsSource);
         var acc = new CocoEvalAccumulation(p, maxDets, data.CategoryIds);
-        var category = new CategoryEvaluation(p.IouThresholds.Count, p.AreaRanges.Count);
-        var matcher = new ImageMatcher(p.IouThresholds, p.AreaRanges, maxDets[^1]);
-        var accumulator = new CategoryAccumulator(acc);
-
-        for (var k = 0; k < data.CategoryIds.Length; k++)
-        {
-            category.Clear();
-            var gts = data.GroundTruth.AsSpan(data.GroundTruthStart[k]..data.GroundTruthStart[k + 1]);
-            var dts = data.Detections.AsSpan(data.DetectionStart[k]..data.DetectionStart[k + 1]);
-            // Both runs are sorted by image: walk them together, one image at a time.
-            int gi = 0, di = 0;
-            while (gi < gts.Length || di < dts.Length)
+        // Categories are independent and write disjoint slots of the arrays: evaluate them in parallel,
+        // each worker with its own buffers. The numbers do not depend on the schedule.
+        Parallel.For(0, data.CategoryIds.Length,
+            () => (new ImageMatcher(p.IouThresholds, p.AreaRanges, maxDets[^1]),
+                   new CategoryEvaluation(p.IouThresholds.Count, p.AreaRanges.Count),
+                   new CategoryAccumulator(acc)),
+            (k, _, worker) =>
             {
-                var image = Math.Min(gi < gts.Length ? gts[gi].ImageIndex : int.MaxValue,
-                                     di < dts.Length ? dts[di].ImageIndex : int.MaxValue);
-                var gEnd = gi;
-                while (gEnd < gts.Length && gts[gEnd].ImageIndex == image) gEnd++;
-                var dEnd = di;
-                while (dEnd < dts.Length && dts[dEnd].ImageIndex == image) dEnd++;
-                matcher.Evaluate(gts[gi..gEnd], dts[di..dEnd], category);
-                gi = gEnd;
-                di = dEnd;
-            }
-            accumulator.Accumulate(category, k);
-        }
+                EvaluateCategory(data, k, worker.Item1, worker.Item2, worker.Item3);
+                return worker;
+            },
+            _ => { });
 
         var stats = CocoEvalSummarizer.Summarize(acc);
         var perCategory = CocoEvalSummarizer.PerCategory(acc, data.CategoryNames);
         return new CocoEvalResult(stats, perCategory, acc, data.UnknownCategoryDetections);
+    }
+
+    private static void EvaluateCategory(EvalDataset data, int k, ImageMatcher matcher, CategoryEvaluation category, CategoryAccumulator accumulator)
+    {
+        category.Clear();
+        var gts = data.GroundTruth.AsSpan(data.GroundTruthStart[k]..data.GroundTruthStart[k + 1]);
+        var dts = data.Detections.AsSpan(data.DetectionStart[k]..data.DetectionStart[k + 1]);
+        // Both runs are sorted by image: walk them together, one image at a time.
+        int gi = 0, di = 0;
+        while (gi < gts.Length || di < dts.Length)
+        {
+            var image = Math.Min(gi < gts.Length ? gts[gi].ImageIndex : int.MaxValue,
+                                 di < dts.Length ? dts[di].ImageIndex : int.MaxValue);
+            var gEnd = gi;
+            while (gEnd < gts.Length && gts[gEnd].ImageIndex == image) gEnd++;
+            var dEnd = di;
+            while (dEnd < dts.Length && dts[dEnd].ImageIndex == image) dEnd++;
+            matcher.Evaluate(gts[gi..gEnd], dts[di..dEnd], category);
+            gi = gEnd;
+            di = dEnd;
+        }
+        accumulator.Accumulate(category, k);
     }
 
     /// <summary>loadRes for boxes: checks each result; ids 1..N, area w×h and iscrowd 0 are implied.</summary>
