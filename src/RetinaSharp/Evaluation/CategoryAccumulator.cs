@@ -10,6 +10,7 @@ internal sealed class CategoryAccumulator(CocoEvalAccumulation target)
     private ScoreRank[] _ranked = new ScoreRank[1024];
     private double[] _recall = new double[1024];
     private double[] _precision = new double[1024];
+    private byte[] _rankedStates = new byte[1024];
 
     public void Accumulate(CategoryEvaluation category, int k)
     {
@@ -37,6 +38,16 @@ internal sealed class CategoryAccumulator(CocoEvalAccumulation target)
             }
             Array.Sort(_ranked, 0, n);
 
+            // Gather the states in rank order, one contiguous row per (area, threshold), so that the
+            // passes below read memory sequentially instead of jumping around per detection.
+            var settings = areaCount * thresholdCount;
+            if (_rankedStates.Length < settings * n) _rankedStates = new byte[settings * n];
+            for (var i = 0; i < n; i++)
+            {
+                var source = states.AsSpan(_ranked[i].Position * settings, settings);
+                for (var s = 0; s < settings; s++) _rankedStates[s * n + i] = source[s];
+            }
+
             for (var a = 0; a < areaCount; a++)
             {
                 var npig = category.NonIgnoredGroundTruth[a];
@@ -44,9 +55,10 @@ internal sealed class CategoryAccumulator(CocoEvalAccumulation target)
                 for (var t = 0; t < thresholdCount; t++)
                 {
                     long tp = 0, fp = 0;
+                    var row = _rankedStates.AsSpan((a * thresholdCount + t) * n, n);
                     for (var i = 0; i < n; i++)
                     {
-                        var state = states[(_ranked[i].Position * areaCount + a) * thresholdCount + t];
+                        var state = row[i];
                         if (state == MatchState.TruePositive) tp++;
                         else if (state == MatchState.FalsePositive) fp++;
                         double tpf = tp, fpf = fp;
