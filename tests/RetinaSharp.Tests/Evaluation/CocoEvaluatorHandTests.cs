@@ -120,4 +120,21 @@ public sealed class CocoEvaluatorHandTests
         Assert.Equal(1.0, r.AP50, 12);
         Assert.Equal(0.0, r.AP75);
     }
+
+    [Fact]
+    public void The_annotation_area_decides_the_size_range_and_the_box_area_stands_in_when_absent()
+    {
+        // A 50 x 50 box (2500, medium) whose annotation says 900 (small).
+        var gt = GroundTruth([1], (1, [0, 0, 50, 50], 0));
+        gt.Annotations[0].Area = 900;
+        var dets = new[] { Det(1, 0, 0, 50, 50, 0.9) };
+        var stated = CocoEvaluator.Evaluate(gt, dets);
+        Assert.Equal(1.0, stated.APs, 12);
+        Assert.Equal(-1, stated.APm);
+
+        gt.Annotations[0].Area = null;
+        var fallback = CocoEvaluator.Evaluate(gt, dets);
+        Assert.Equal(-1, fallback.APs);
+        Assert.Equal(1.0, fallback.APm, 12);
+    }
 }
