@@ -68,11 +68,23 @@ public static unsafe partial class Functional
                     continue;
                 }
                 double rowSum = 0;
-                for (int j = 0; j < k; j++)
+                if (gamma == 2f && alpha >= 0)
                 {
-                    FocalElement(xr[j], j == label ? 1f : 0f, alpha, gamma, out float loss, out float dx);
-                    rowSum += loss;
-                    if (gr != null) gr[j] = dx * wr;
+                    for (int j = 0; j < k; j++)
+                    {
+                        FocalElementGamma2(xr[j], j == label, alpha, out float loss, out float dx);
+                        rowSum += loss;
+                        if (gr != null) gr[j] = dx * wr;
+                    }
+                }
+                else
+                {
+                    for (int j = 0; j < k; j++)
+                    {
+                        FocalElement(xr[j], j == label ? 1f : 0f, alpha, gamma, out float loss, out float dx);
+                        rowSum += loss;
+                        if (gr != null) gr[j] = dx * wr;
+                    }
                 }
                 sum += rowSum * wr;
             }
@@ -87,6 +99,26 @@ public static unsafe partial class Functional
             float s = g.Item();
             gi[0] = grad.MulNoGrad(s);
         }, grad);
+    }
+
+    /// <summary>
+    /// The focal loss with γ = 2 and a hard target in float32 (the training default, evaluated for
+    /// every anchor and class). With z = x for a negative and −x for a positive, q = 1 − p_t = σ(z) and
+    /// ce = softplus(z), so L = α_t·q²·ce and dL/dz = α_t·q²·(2(1 − q)·ce + q).
+    /// </summary>
+    internal static void FocalElementGamma2(float x, bool positive, float alpha, out float loss, out float dx)
+    {
+        // z = x for a negative (t = 0), −x for a positive: ce = softplus(z), q = σ(z), dz/dx = ±1.
+        float z = positive ? -x : x;
+        float e = MathF.Exp(-MathF.Abs(z));
+        float ce = MathF.Max(z, 0) + MathF.Log(1 + e);
+        float q = z >= 0 ? 1 / (1 + e) : e / (1 + e);
+        float at = positive ? alpha : 1 - alpha;
+        float q2 = q * q;
+        loss = at * q2 * ce;
+        // d/dz [q²·ce] = 2q·q(1−q)·ce + q²·q = q²·(2(1−q)·ce + q)
+        float dz = at * q2 * (2 * (1 - q) * ce + q);
+        dx = positive ? -dz : dz;
     }
 
     /// <summary>One element of the focal loss and its derivative with respect to the logit.</summary>

@@ -10,6 +10,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Benchmark kernels and inference (compare with tools/bench_torch_*.py run in the same session).");
         command.Subcommands.Add(BenchGemmCommand.Create());
         command.Subcommands.Add(BenchConvCommand.Create());
+        command.Subcommands.Add(BenchTrainStepCommand.Create());
         return command;
     }
 }

@@ -41,6 +41,7 @@ public static class Autograd
     /// <param name="owned">Extra tensors the backward function uses (saved intermediates); disposed when the node is released.</param>
     public static Tensor Record(Tensor output, string name, Tensor[] inputs, BackwardFunction backward, params Tensor[]? owned)
     {
+        if (OpProfiler.Enabled) OpProfiler.Forward(name);
         if (NeedsGrad(inputs))
         {
             if (owned != null) foreach (var t in owned) t.DetachFromScope();

@@ -39,7 +39,9 @@ internal static class AutogradEngine
             if (gradOut == null) continue;
             var inputs = node.Inputs;
             var gradIns = new Tensor?[inputs.Length];
+            long t0 = OpProfiler.Enabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
             node.Run(gradOut, gradIns);
+            if (OpProfiler.Enabled) OpProfiler.Backward(node.Name, System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds);
             for (int i = 0; i < inputs.Length; i++)
             {
                 var g = gradIns[i];

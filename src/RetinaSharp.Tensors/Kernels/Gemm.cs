@@ -43,7 +43,7 @@ public static unsafe class Gemm
             return;
         }
         var isa = ForcedIsa ?? BestIsa;
-        int threads = Math.Min(KernelThreads.MaxThreads, Math.Max(1, (int)((long)m * n * k / (1L << 21))));
+        int threads = Math.Min(KernelThreads.Available, Math.Max(1, (int)((long)m * n * k / (1L << 21))));
         bool splitN = n >= m;
         int extent = splitN ? n : m;
         int unit = splitN ? 64 : 24;

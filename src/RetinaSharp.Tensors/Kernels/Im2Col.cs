@@ -13,9 +13,9 @@ internal static unsafe class Im2Col
         int kh = s.KernelH, kw = s.KernelW;
         var shape = s;
         int rows = cg * kh * kw;
-        KernelThreads.Run(rows * cols >= 1 << 16 ? KernelThreads.MaxThreads : 1, t =>
+        int threads = rows * cols >= 1 << 16 ? KernelThreads.Available : 1;
+        KernelThreads.Run(threads, t =>
         {
-            int threads = rows * cols >= 1 << 16 ? KernelThreads.MaxThreads : 1;
             int r0 = rows * t / threads, r1 = rows * (t + 1) / threads;
             for (int r = r0; r < r1; r++)
             {
@@ -56,7 +56,7 @@ internal static unsafe class Im2Col
         int kh = s.KernelH, kw = s.KernelW;
         var shape = s;
         // Parallel over channels: different channels never write the same pixel.
-        int threads = cg * kh * kw * cols >= 1 << 16 ? Math.Min(KernelThreads.MaxThreads, cg) : 1;
+        int threads = cg * kh * kw * cols >= 1 << 16 ? Math.Min(KernelThreads.Available, cg) : 1;
         KernelThreads.Run(threads, t =>
         {
             int ca = cg * t / threads, cb = cg * (t + 1) / threads;
