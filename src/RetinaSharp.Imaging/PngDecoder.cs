@@ -115,6 +115,29 @@ public static class PngDecoder
         return chunk.Data.ToArray();
     }
 
+    /// <summary>Checks the two zlib header bytes here, because the inflater's own complaint about them is obscure.</summary>
+    private static void CheckZlibHeader(ReadOnlySpan<byte> data, List<(int Start, int Length)> idat)
+    {
+        // The header may straddle IDAT chunks, some of them empty.
+        Span<byte> head = stackalloc byte[2];
+        int n = 0;
+        foreach (var (start, length) in idat)
+        {
+            for (int i = 0; i < length && n < 2; i++) head[n++] = data[start + i];
+            if (n == 2) break;
+        }
+        if (n < 2) return; // a stream this short is reported as truncated by the inflater
+        int cmf = head[0], flg = head[1];
+        if ((cmf & 0x0F) != 8)
+            throw new InvalidImageException($"IDAT zlib stream uses compression method {cmf & 0x0F}, not deflate (8).");
+        if (cmf >> 4 > 7)
+            throw new InvalidImageException($"IDAT zlib stream declares an invalid window size (CINFO {cmf >> 4}).");
+        if ((cmf << 8 | flg) % 31 != 0)
+            throw new InvalidImageException($"IDAT zlib header check failed (bytes 0x{cmf:X2} 0x{flg:X2}).");
+        if ((flg & 0x20) != 0)
+            throw new InvalidImageException("IDAT zlib stream asks for a preset dictionary, which PNG does not allow.");
+    }
+
     private static RgbImage DecodeImageData(ReadOnlySpan<byte> data, PngHeader header, byte[]? palette,
         List<(int Start, int Length)> idat, long idatLength)
     {
@@ -122,6 +145,7 @@ public static class PngDecoder
         if (expected > idatLength * MaxDeflateRatio)
             throw new InvalidImageException(
                 $"Truncated IDAT: {idatLength} compressed bytes cannot hold the {expected} bytes of a {header.Width}x{header.Height} image.");
+        CheckZlibHeader(data, idat);
         byte[] compressed = ArrayPool<byte>.Shared.Rent((int)idatLength);
         try
         {
