@@ -66,4 +66,26 @@ public sealed class PngFilterTests
     [InlineData("", 0u)]
     public void Crc32_matches_known_values(string text, uint expected) =>
         Assert.Equal(expected, Crc32.Compute(System.Text.Encoding.ASCII.GetBytes(text)));
+
+    [Fact]
+    public void Crc32_matches_bitwise_polynomial_division_at_every_length()
+    {
+        var rng = new Random(8);
+        var data = new byte[1000];
+        rng.NextBytes(data);
+        foreach (int length in Enumerable.Range(0, 41).Append(999).Append(1000))
+        {
+            // Reference: the reflected CRC one bit at a time, no tables.
+            uint reference = 0xFFFFFFFF;
+            foreach (var b in data.AsSpan(0, length))
+            {
+                reference ^= b;
+                for (int k = 0; k < 8; k++) reference = (reference >> 1) ^ ((reference & 1) * 0xEDB88320u);
+            }
+            Assert.Equal(reference ^ 0xFFFFFFFF, Crc32.Compute(data.AsSpan(0, length)));
+            // Split updates agree with one pass.
+            uint split = Crc32.Update(Crc32.Update(0xFFFFFFFF, data.AsSpan(0, length / 3)), data.AsSpan(length / 3, length - length / 3));
+            Assert.Equal(reference ^ 0xFFFFFFFF, split ^ 0xFFFFFFFF);
+        }
+    }
 }
