@@ -18,18 +18,23 @@ namespace RetinaSharp.Imaging;
 /// <para>
 /// Input is treated as untrusted: every defect, including sizes over <see cref="ImageDecodeOptions"/>,
 /// raises <see cref="InvalidImageException"/>. Memory use is bounded before anything image-sized is
-/// allocated. For a declared W x H image with b bits per pixel (at most 64) the decoder allocates at most
+/// allocated. For a declared W x H image with b bits per pixel (1 to 64) the decoder allocates at most
 /// <list type="bullet">
 /// <item>the result, 3·W·H bytes, where W·H ≤ <see cref="ImageDecodeOptions.MaxPixels"/> and W, H ≤
-/// <see cref="ImageDecodeOptions.MaxDimension"/>;</item>
-/// <item>two scanlines of 1 + ⌈W·b/8⌉ bytes and, for Adam7, one RGB row of 3·W bytes (pooled);</item>
-/// <item>a copy of the IDAT payloads, never more than the input length (pooled), plus 32 KiB of inflate
-/// staging and the inflater's own fixed-size state.</item>
+/// <see cref="ImageDecodeOptions.MaxDimension"/> are checked first;</item>
+/// <item>two scanlines of 1 + ⌈W·b/8⌉ bytes each and, for Adam7, one RGB row of 3·W bytes;</item>
+/// <item>a contiguous copy of the IDAT payloads, never longer than the input;</item>
+/// <item>small change: 32 KiB of inflate staging, the inflater's own fixed-size state, the PLTE entries and a
+/// 768-byte lookup table, and 8 bytes per IDAT chunk to remember where the chunks are (a chunk takes at least
+/// 12 bytes of input).</item>
 /// </list>
-/// The result is only allocated when the IDAT data could hold the image at all: deflate expands at most
-/// 1032-fold, so a file declaring more scanline bytes than 1032 × its IDAT length is rejected first, and a
-/// tiny file cannot claim a huge buffer. Inflation stops at exactly the declared size, so a decompression
-/// bomb costs no more than an honest file. Decoding time is linear in the input plus the declared image.
+/// Scanline, RGB-row, copy and staging buffers come from <see cref="ArrayPool{T}.Shared"/>. In total that is about
+/// 3·W·H + 2·⌈W·b/8⌉ + 3·W bytes, plus under 2.5 times the input length (only reached by a file of nothing but
+/// empty IDAT chunks), plus 40 KiB. The result is only allocated once the IDAT data could hold the image at all:
+/// deflate expands at most 1032-fold, so a file declaring more scanline bytes than 1032 × its IDAT length is
+/// rejected first, and a tiny file cannot claim a huge buffer. Inflation stops at exactly the declared size, so a
+/// decompression bomb costs no more than an honest file. Decoding time is linear in the input length plus the
+/// declared image size.
 /// </para>
 /// </remarks>
 public static class PngDecoder
