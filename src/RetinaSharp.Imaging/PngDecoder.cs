@@ -18,18 +18,23 @@ namespace RetinaSharp.Imaging;
 /// <para>
 /// Input is treated as untrusted: every defect, including sizes over <see cref="ImageDecodeOptions"/>,
 /// raises <see cref="InvalidImageException"/>. Memory use is bounded before anything image-sized is
-/// allocated. For a declared W x H image with b bits per pixel (at most 64) the decoder allocates at most
+/// allocated. For a declared W x H image with b bits per pixel (1 to 64) the decoder allocates at most
 /// <list type="bullet">
 /// <item>the result, 3·W·H bytes, where W·H ≤ <see cref="ImageDecodeOptions.MaxPixels"/> and W, H ≤
-/// <see cref="ImageDecodeOptions.MaxDimension"/>;</item>
-/// <item>two scanlines of 1 + ⌈W·b/8⌉ bytes and, for Adam7, one RGB row of 3·W bytes (pooled);</item>
-/// <item>a copy of the IDAT payloads, never more than the input length (pooled), plus 32 KiB of inflate
-/// staging and the inflater's own fixed-size state.</item>
+/// <see cref="ImageDecodeOptions.MaxDimension"/> are checked first;</item>
+/// <item>two scanlines of 1 + ⌈W·b/8⌉ bytes each and, for Adam7, one RGB row of 3·W bytes;</item>
+/// <item>a contiguous copy of the IDAT payloads, never longer than the input;</item>
+/// <item>small change: 32 KiB of inflate staging, the inflater's own fixed-size state, the PLTE entries and a
+/// 768-byte lookup table, and 8 bytes per IDAT chunk to remember where the chunks are (a chunk takes at least
+/// 12 bytes of input).</item>
 /// </list>
-/// The result is only allocated when the IDAT data could hold the image at all: deflate expands at most
-/// 1032-fold, so a file declaring more scanline bytes than 1032 × its IDAT length is rejected first, and a
-/// tiny file cannot claim a huge buffer. Inflation stops at exactly the declared size, so a decompression
-/// bomb costs no more than an honest file. Decoding time is linear in the input plus the declared image.
+/// Scanline, RGB-row, copy and staging buffers come from <see cref="ArrayPool{T}.Shared"/>. In total that is about
+/// 3·W·H + 2·⌈W·b/8⌉ + 3·W bytes, plus under 2.5 times the input length (only reached by a file of nothing but
+/// empty IDAT chunks), plus 40 KiB. The result is only allocated once the IDAT data could hold the image at all:
+/// deflate expands at most 1032-fold, so a file declaring more scanline bytes than 1032 × its IDAT length is
+/// rejected first, and a tiny file cannot claim a huge buffer. Inflation stops at exactly the declared size, so a
+/// decompression bomb costs no more than an honest file. Decoding time is linear in the input length plus the
+/// declared image size.
 /// </para>
 /// </remarks>
 public static class PngDecoder
@@ -115,6 +120,29 @@ public static class PngDecoder
         return chunk.Data.ToArray();
     }
 
+    /// <summary>Checks the two zlib header bytes here, because the inflater's own complaint about them is obscure.</summary>
+    private static void CheckZlibHeader(ReadOnlySpan<byte> data, List<(int Start, int Length)> idat)
+    {
+        // The header may straddle IDAT chunks, some of them empty.
+        Span<byte> head = stackalloc byte[2];
+        int n = 0;
+        foreach (var (start, length) in idat)
+        {
+            for (int i = 0; i < length && n < 2; i++) head[n++] = data[start + i];
+            if (n == 2) break;
+        }
+        if (n < 2) return; // a stream this short is reported as truncated by the inflater
+        int cmf = head[0], flg = head[1];
+        if ((cmf & 0x0F) != 8)
+            throw new InvalidImageException($"IDAT zlib stream uses compression method {cmf & 0x0F}, not deflate (8).");
+        if (cmf >> 4 > 7)
+            throw new InvalidImageException($"IDAT zlib stream declares an invalid window size (CINFO {cmf >> 4}).");
+        if ((cmf << 8 | flg) % 31 != 0)
+            throw new InvalidImageException($"IDAT zlib header check failed (bytes 0x{cmf:X2} 0x{flg:X2}).");
+        if ((flg & 0x20) != 0)
+            throw new InvalidImageException("IDAT zlib stream asks for a preset dictionary, which PNG does not allow.");
+    }
+
     private static RgbImage DecodeImageData(ReadOnlySpan<byte> data, PngHeader header, byte[]? palette,
         List<(int Start, int Length)> idat, long idatLength)
     {
@@ -122,6 +150,7 @@ public static class PngDecoder
         if (expected > idatLength * MaxDeflateRatio)
             throw new InvalidImageException(
                 $"Truncated IDAT: {idatLength} compressed bytes cannot hold the {expected} bytes of a {header.Width}x{header.Height} image.");
+        CheckZlibHeader(data, idat);
         byte[] compressed = ArrayPool<byte>.Shared.Rent((int)idatLength);
         try
         {

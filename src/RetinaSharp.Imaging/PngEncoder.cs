@@ -13,8 +13,11 @@ public static class PngEncoder
 
     public static byte[] Encode(RgbImage image) => Encode(image, PngEncoderOptions.Default);
 
-    public static byte[] Encode(RgbImage image, PngEncoderOptions options) =>
-        EncodeCore(image.Width, image.Height, image.Pixels, PngColorType.Rgb, options);
+    public static byte[] Encode(RgbImage image, PngEncoderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return EncodeCore(image.Width, image.Height, image.Pixels, PngColorType.Rgb, options);
+    }
 
     /// <summary>Encodes an 8-bit grayscale image from <paramref name="pixels"/>, one byte per pixel, rows top to bottom.</summary>
     public static byte[] EncodeGray(int width, int height, ReadOnlySpan<byte> pixels, PngEncoderOptions? options = null) =>

@@ -231,7 +231,19 @@ public sealed class PngDecoderErrorTests
         z[0] = 0x78;
         z[1] = 0x00; // header check bits no longer make 0x7800 a multiple of 31
         file.ReplaceIdat(z);
-        AssertRejected(file.ToBytes(), "Corrupt zlib data in IDAT after 0 of 39 bytes");
+        AssertRejected(file.ToBytes(), "IDAT zlib header check failed (bytes 0x78 0x00)");
+
+        file = Valid();
+        z = file.IdatStream();
+        (z[0], z[1]) = (0x77, 0x09); // method 7, with valid check bits (0x7709 = 31 * 983)
+        file.ReplaceIdat(z);
+        AssertRejected(file.ToBytes(), "IDAT zlib stream uses compression method 7, not deflate (8)");
+
+        file = Valid();
+        z = file.IdatStream();
+        (z[0], z[1]) = (0x78, 0xBB); // FDICT set, valid check bits (0x78BB = 31 * 997)
+        file.ReplaceIdat(z);
+        AssertRejected(file.ToBytes(), "asks for a preset dictionary");
 
         file = Valid();
         z = file.IdatStream();
