@@ -101,10 +101,12 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
-    public void The_model_mode_exits_2_until_a_trained_detector_exists()
+    public void The_model_mode_names_missing_inputs()
     {
-        Assert.Equal(EvalCommand.Unavailable, EvalCommand.RunModel("model.pth", "data", null, _out, _err));
-        Assert.Contains("--weights model.pth", _err.ToString());
+        Assert.Equal(EvalCommand.BadInput, EvalCommand.RunModel("model.pth", null, null, null, _out, _err));
+        Assert.Contains("--data", _err.ToString());
+        Assert.Equal(EvalCommand.BadInput, EvalCommand.RunModel("missing-model.pth", "missing-data.json", null, null, _out, _err));
+        Assert.Contains("missing-data.json", _err.ToString());
     }
 
     [Fact]

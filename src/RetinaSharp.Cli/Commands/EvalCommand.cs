@@ -1,7 +1,7 @@
 using System.CommandLine;
+using RetinaSharp.Evaluation;
 using System.Globalization;
 using System.Text;
-using RetinaSharp.Evaluation;
 
 namespace RetinaSharp.Cli.Commands;
 
@@ -21,7 +21,8 @@ internal static class EvalCommand
         var detections = new Option<string>("--detections") { Description = "COCO results JSON: [{image_id, category_id, bbox: [x, y, w, h], score}]." };
         var json = new Option<string>("--json") { Description = "Also write the 12 numbers and per-category AP to this JSON file." };
         var weights = new Option<string>("--weights") { Description = "Trained model to run over --data before scoring." };
-        var data = new Option<string>("--data") { Description = "Data set to run the --weights model on." };
+        var data = new Option<string>("--data") { Description = "COCO instances JSON of the data set to run the --weights model on." };
+        var images = new Option<string>("--images") { Description = "Image folder of --data (default: the JSON's folder)." };
 
         var command = new Command("eval", "Evaluate detections with the COCO metrics (as pycocotools computes them).");
         command.Options.Add(gt);
@@ -29,10 +30,11 @@ internal static class EvalCommand
         command.Options.Add(json);
         command.Options.Add(weights);
         command.Options.Add(data);
+        command.Options.Add(images);
         command.SetAction(pr =>
         {
             var weightsPath = pr.GetValue(weights);
-            if (weightsPath is not null) return RunModel(weightsPath, pr.GetValue(data), pr.GetValue(json), Console.Out, Console.Error);
+            if (weightsPath is not null) return RunModel(weightsPath, pr.GetValue(data), pr.GetValue(images), pr.GetValue(json), Console.Out, Console.Error);
             return RunDetections(pr.GetValue(gt), pr.GetValue(detections), pr.GetValue(json), Console.Out, Console.Error);
         });
         return command;
@@ -61,15 +63,36 @@ internal static class EvalCommand
     }
 
     /// <summary>
-    /// Mode 2: run a trained model over a data set, then score its detections with
-    /// <see cref="CocoEvaluator.Evaluate(RetinaSharp.Data.Coco.CocoFile, IReadOnlyList{CocoDetection}, CocoEvalParams?)"/>
-    /// and report them with <see cref="Report"/> and <see cref="SaveJson"/>. Needs the detector; until then it says so.
+    /// Mode 2: run a trained model over a data set (100 detections per image, the COCO protocol),
+    /// then score its detections and report them like mode 1.
     /// </summary>
-    internal static int RunModel(string weightsPath, string? dataPath, string? jsonPath, TextWriter stdout, TextWriter stderr)
+    internal static int RunModel(string weightsPath, string? dataPath, string? imagesPath, string? jsonPath, TextWriter stdout, TextWriter stderr)
     {
-        stderr.WriteLine($"retina eval: --weights {weightsPath}: evaluating a model needs a trained detector, which is not available in this build. " +
-                         "Score a results file with --gt and --detections instead.");
-        return Unavailable;
+        if (string.IsNullOrEmpty(dataPath))
+        {
+            stderr.WriteLine("retina eval: --weights needs --data COCO.json (and --images DIR when the images are not beside it).");
+            return BadInput;
+        }
+        try
+        {
+            var samples = RetinaSharp.Data.Coco.CocoSamples.Load(dataPath, imagesPath);
+            using var detector = RetinaNetDetector.Load(weightsPath);
+            if (detector.Model.Config.NumClasses < samples.ClassNames.Count)
+            {
+                stderr.WriteLine($"retina eval: {weightsPath} predicts {detector.Model.Config.NumClasses} classes but {dataPath} has {samples.ClassNames.Count} categories.");
+                return BadInput;
+            }
+            var result = DetectorEvaluation.Evaluate(detector.Model, samples, progress: new Progress<int>(n => stderr.Write($"\r{n}/{samples.Count} images")));
+            stderr.WriteLine();
+            Report(result, weightsPath, dataPath, stdout, stderr);
+            return SaveJson(result, jsonPath, stdout, stderr);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or RetinaSharp.Imaging.InvalidImageException
+                                   or RetinaSharp.Tensors.Serialization.CheckpointFormatException or RetinaSharp.Tensors.Nn.StateDictException)
+        {
+            stderr.WriteLine($"retina eval: {e.Message}");
+            return BadInput;
+        }
     }
 
     /// <summary>The pycocotools summary, then AP per category.</summary>
