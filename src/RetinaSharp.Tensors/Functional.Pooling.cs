@@ -23,8 +23,20 @@ public static unsafe partial class Functional
         int ow = PoolOutputSize(w, kernel, stride, padding, dilation, ceilMode);
         if (oh <= 0 || ow <= 0) throw new ArgumentException($"MaxPool2d output would be empty for input {Tensor.FormatShape(input.Shape)}.");
         var output = Tensor.Allocate([n, c, oh, ow]);
-        var argmax = Tensor.Allocate([n, c, oh, ow], DType.Int32, track: false);
         var geo = new PoolGeometry(h, w, oh, ow, kernel, stride, padding, dilation);
+        if (!Autograd.NeedsGrad(input))
+        {
+            // Inference: no positions to remember, so a branch-free running maximum will do.
+            using var xi = input.ContiguousNoGrad();
+            nint pxi = (nint)xi.FloatPointer, pyi = (nint)output.FloatPointer;
+            ParallelRange.ForUnits(n * c, (long)oh * ow * kernel * kernel, (first, end) =>
+            {
+                for (int p = first; p < end; p++)
+                    MaxPoolPlaneValues(geo, (float*)pxi + (long)p * h * w, (float*)pyi + (long)p * oh * ow);
+            });
+            return output;
+        }
+        var argmax = Tensor.Allocate([n, c, oh, ow], DType.Int32, track: false);
         using (var x = input.ContiguousNoGrad())
         {
             nint px = (nint)x.FloatPointer, py = (nint)output.FloatPointer, pi = (nint)argmax.DataPointer;
@@ -64,38 +76,33 @@ public static unsafe partial class Functional
 
     private readonly record struct PoolGeometry(int H, int W, int OutH, int OutW, int Kernel, int Stride, int Padding, int Dilation);
 
-    private static void MaxPoolPlane(in PoolGeometry geo, float* x, float* y, int* argmax)
+    private static void MaxPoolPlane(PoolGeometry geo, float* x, float* y, int* argmax)
     {
-        int h = geo.H, w = geo.W, k = geo.Kernel, s = geo.Stride, p = geo.Padding, d = geo.Dilation;
+        int h = geo.H, w = geo.W, oh = geo.OutH, ow = geo.OutW, k = geo.Kernel, s = geo.Stride, p = geo.Padding, d = geo.Dilation;
         // Output columns whose whole window lies inside the row need no bounds checks.
-        int oxLo = Math.Min(geo.OutW, (p + s - 1) / s);
+        int oxLo = Math.Min(ow, (p + s - 1) / s);
         int last = w - 1 - (k - 1) * d + p;
-        int oxHi = last < 0 ? oxLo : Math.Max(oxLo, Math.Min(geo.OutW, last / s + 1));
-        for (int oy = 0; oy < geo.OutH; oy++)
+        int oxHi = last < 0 ? oxLo : Math.Max(oxLo, Math.Min(ow, last / s + 1));
+        for (int oy = 0; oy < oh; oy++)
         {
             int y0 = oy * s - p;
             int kyLo = 0, kyHi = k;
             while (kyLo < k && y0 + kyLo * d < 0) kyLo++;
             while (kyHi > kyLo && y0 + (kyHi - 1) * d >= h) kyHi--;
-            float* yo = y + (long)oy * geo.OutW;
-            int* ao = argmax + (long)oy * geo.OutW;
-            for (int ox = 0; ox < geo.OutW; ox++)
+            float* yo = y + (long)oy * ow;
+            int* ao = argmax + (long)oy * ow;
+            int rowStart = (y0 + kyLo * d) * w, rowStep = d * w;
+            for (int ox = 0; ox < oxLo; ox++) EdgeWindow(x, w, rowStart, rowStep, kyHi - kyLo, ox * s - p, k, d, yo + ox, ao + ox);
+            for (int ox = oxLo; ox < oxHi; ox++)
             {
-                int x0 = ox * s - p;
-                int kxLo = 0, kxHi = k;
-                if (ox < oxLo || ox >= oxHi)
-                {
-                    while (kxLo < k && x0 + kxLo * d < 0) kxLo++;
-                    while (kxHi > kxLo && x0 + (kxHi - 1) * d >= w) kxHi--;
-                }
-                int best = (y0 + kyLo * d) * w + x0 + kxLo * d;
+                // Interior: every tap is inside. The first maximum wins ties; a NaN wins (and the last NaN is kept), as torch.
+                int at0 = rowStart + ox * s - p;
+                int best = at0;
                 float max = float.NegativeInfinity;
-                for (int ky = kyLo; ky < kyHi; ky++)
+                for (int ky = kyLo, row = at0; ky < kyHi; ky++, row += rowStep)
                 {
-                    int row = (y0 + ky * d) * w + x0;
-                    for (int kx = kxLo; kx < kxHi; kx++)
+                    for (int kx = 0, at = row; kx < k; kx++, at += d)
                     {
-                        int at = row + kx * d;
                         float v = x[at];
                         if (v > max || float.IsNaN(v))
                         {
@@ -107,6 +114,60 @@ public static unsafe partial class Functional
                 yo[ox] = max;
                 ao[ox] = best;
             }
+            for (int ox = oxHi; ox < ow; ox++) EdgeWindow(x, w, rowStart, rowStep, kyHi - kyLo, ox * s - p, k, d, yo + ox, ao + ox);
         }
+    }
+
+    /// <summary>Max pooling of one plane without positions; MathF.Max propagates NaN as torch's pooling does.</summary>
+    private static void MaxPoolPlaneValues(PoolGeometry geo, float* x, float* y)
+    {
+        int h = geo.H, w = geo.W, oh = geo.OutH, ow = geo.OutW, k = geo.Kernel, s = geo.Stride, p = geo.Padding, d = geo.Dilation;
+        for (int oy = 0; oy < oh; oy++)
+        {
+            int y0 = oy * s - p;
+            int kyLo = 0, kyHi = k;
+            while (kyLo < k && y0 + kyLo * d < 0) kyLo++;
+            while (kyHi > kyLo && y0 + (kyHi - 1) * d >= h) kyHi--;
+            float* yo = y + (long)oy * ow;
+            for (int ox = 0; ox < ow; ox++)
+            {
+                int x0 = ox * s - p;
+                int kxLo = 0, kxHi = k;
+                while (kxLo < k && x0 + kxLo * d < 0) kxLo++;
+                while (kxHi > kxLo && x0 + (kxHi - 1) * d >= w) kxHi--;
+                float max = float.NegativeInfinity;
+                for (int ky = kyLo; ky < kyHi; ky++)
+                {
+                    float* row = x + (long)(y0 + ky * d) * w + x0;
+                    for (int kx = kxLo; kx < kxHi; kx++) max = MathF.Max(max, row[kx * d]);
+                }
+                yo[ox] = max;
+            }
+        }
+    }
+
+    /// <summary>One window that crosses the left or right border (taps outside count as −∞).</summary>
+    private static void EdgeWindow(float* x, int w, int rowStart, int rowStep, int rows, int x0, int k, int d, float* yo, int* ao)
+    {
+        int kxLo = 0, kxHi = k;
+        while (kxLo < k && x0 + kxLo * d < 0) kxLo++;
+        while (kxHi > kxLo && x0 + (kxHi - 1) * d >= w) kxHi--;
+        int best = rowStart + x0 + kxLo * d;
+        float max = float.NegativeInfinity;
+        for (int r = 0, row = rowStart + x0; r < rows; r++, row += rowStep)
+        {
+            for (int kx = kxLo; kx < kxHi; kx++)
+            {
+                int at = row + kx * d;
+                float v = x[at];
+                if (v > max || float.IsNaN(v))
+                {
+                    max = v;
+                    best = at;
+                }
+            }
+        }
+        *yo = max;
+        *ao = best;
     }
 }

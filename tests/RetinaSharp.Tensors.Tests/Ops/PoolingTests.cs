@@ -39,6 +39,19 @@ public sealed class PoolingTests
     }
 
     [Fact]
+    public void MaxPool2d_inference_and_training_paths_agree_and_propagate_nan()
+    {
+        using var x = GradCheck.Random(_rng, 2, 3, 7, 6);
+        x.Data[5] = float.NaN; // plane 0, row 0, column 5
+        using var inference = Functional.MaxPool2d(x, 3, 2, 1, ceilMode: true);
+        x.RequiresGrad = true;
+        using var training = Functional.MaxPool2d(x, 3, 2, 1, ceilMode: true);
+        Assert.Equal(inference.ToArray(), training.ToArray());
+        Assert.True(float.IsNaN(inference[0, 0, 0, 2]) && float.IsNaN(inference[0, 0, 0, 3]));
+        Assert.False(float.IsNaN(inference[0, 0, 0, 1]) || float.IsNaN(inference[0, 0, 1, 2]));
+    }
+
+    [Fact]
     public void MaxPool2d_gradient_matches_finite_differences_on_odd_and_strided_inputs()
     {
         GradCheck.Check(v => Functional.MaxPool2d(v[0], 3, 2, 1), [GradCheck.Separated(_rng, 0.05f, 1, 2, 5, 7)]);
