@@ -89,8 +89,9 @@ public static unsafe partial class Functional
                     for (int b = 0; b < n; b++)
                     {
                         long at = ((long)b * c + ch) * plane;
-                        sdy[ch] += ChannelMath.Sum((float*)pg + at, plane);
-                        sdyx[ch] += ChannelMath.Dot((float*)pg + at, (float*)px + at, plane);
+                        var (sd, sdx) = ChannelMath.SumAndDot((float*)pg + at, (float*)px + at, plane);
+                        sdy[ch] += sd;
+                        sdyx[ch] += sdx;
                     }
             });
             if (input.RequiresGrad)

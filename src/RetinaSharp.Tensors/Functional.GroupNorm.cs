@@ -63,8 +63,7 @@ public static unsafe partial class Functional
                     for (int k = 0; k < cpg; k++)
                     {
                         int ch = grp * cpg + k;
-                        double sd = ChannelMath.Sum(gb + k * plane, plane);
-                        double sdx = ChannelMath.Dot(gb + k * plane, xb + k * plane, plane);
+                        var (sd, sdx) = ChannelMath.SumAndDot(gb + k * plane, xb + k * plane, plane);
                         sdy[s * c + ch] = sd;
                         sdyx[s * c + ch] = sdx;
                         double gm = gamma?[ch] ?? 1f;

@@ -79,20 +79,51 @@ internal static unsafe class ChannelMath
         }
     }
 
-    /// <summary>y = g·a + x·b + c over a run (the shape of every normalisation input gradient).</summary>
+    /// <summary>y = g·a + x·b + c over a run (the shape of every normalisation input gradient), in one pass.</summary>
     public static void Affine2(float* g, float a, float* x, float b, float c, float* y, long n)
     {
         for (; n > 0;)
         {
             int len = (int)Math.Min(n, 1 << 30);
-            var ys = new Span<float>(y, len);
-            VectorLoop.Map(new AffineOp(a, c), new ReadOnlySpan<float>(g, len), ys);
-            TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(x, len), b, ys, ys);
+            VectorLoop.Map(new Affine2Op(a, b, c), new ReadOnlySpan<float>(g, len), new ReadOnlySpan<float>(x, len), new Span<float>(y, len));
             g += len;
             x += len;
             y += len;
             n -= len;
         }
+    }
+
+    /// <summary>(Σ g[i], Σ g[i]·x[i]) in one pass over both runs.</summary>
+    public static (double Sum, double Dot) SumAndDot(float* g, float* x, long n)
+    {
+        double sum = 0, dot = 0;
+        int w = Vector<float>.Count;
+        while (n > 0)
+        {
+            // Blocks short enough that float lane accumulators stay accurate; totals in double.
+            int len = (int)Math.Min(n, 4096);
+            var vs = Vector<float>.Zero;
+            var vd = Vector<float>.Zero;
+            int i = 0;
+            for (; i <= len - w; i += w)
+            {
+                var gv = Vector.Load(g + i);
+                vs += gv;
+                vd += gv * Vector.Load(x + i);
+            }
+            double s = Vector.Sum(vs), d = Vector.Sum(vd);
+            for (; i < len; i++)
+            {
+                s += g[i];
+                d += (double)g[i] * x[i];
+            }
+            sum += s;
+            dot += d;
+            g += len;
+            x += len;
+            n -= len;
+        }
+        return (sum, dot);
     }
 
     /// <summary>[N, C, plane] layout of a tensor of rank ≥ 2.</summary>
@@ -118,4 +149,10 @@ internal static unsafe class ChannelMath
 internal readonly struct AffineOp(float a, float b) : IVectorOp1
 {
     public Vector<float> Apply(Vector<float> x) => x * a + new Vector<float>(b);
+}
+
+/// <summary>g·a + x·b + c.</summary>
+internal readonly struct Affine2Op(float a, float b, float c) : IVectorOp2
+{
+    public Vector<float> Apply(Vector<float> g, Vector<float> x) => g * a + x * b + new Vector<float>(c);
 }
