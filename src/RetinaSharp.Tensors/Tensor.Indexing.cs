@@ -238,7 +238,7 @@ public sealed unsafe partial class Tensor
         return r;
     }
 
-    // ---- helpers --------------------------------------------------------------------------
+    // ---- internals ------------------------------------------------------------------------
 
     /// <summary>The tensor as [outer, size(dim), inner] (contiguous layout).</summary>
     internal (long Outer, int N, long Inner) SplitAt(int dim)

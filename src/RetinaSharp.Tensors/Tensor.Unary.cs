@@ -107,7 +107,7 @@ public sealed unsafe partial class Tensor
     /// <summary>Clamp from above only.</summary>
     public Tensor ClampMax(float max) => Clamp(float.NegativeInfinity, max);
 
-    // ---- helpers --------------------------------------------------------------------------
+    // ---- internals ------------------------------------------------------------------------
 
     /// <summary>op(this) into a new contiguous tensor, not recorded.</summary>
     internal Tensor Map<T>(T op) where T : struct, ISpanOp1
