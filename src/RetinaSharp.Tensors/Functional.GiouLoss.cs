@@ -26,6 +26,7 @@ public static unsafe partial class Functional
         {
             float* pa = a.FloatPointer, pb = b.FloatPointer;
             float* pl = reduction == Reduction.None ? output.FloatPointer : null;
+            float* g1 = grad1 == null ? null : grad1.FloatPointer, g2 = grad2 == null ? null : grad2.FloatPointer;
             Span<double> da = stackalloc double[4];
             Span<double> db = stackalloc double[4];
             for (int i = 0; i < count; i++)
@@ -33,11 +34,11 @@ public static unsafe partial class Functional
                 double loss = GiouLossOne(pa + 4 * i, pb + 4 * i, eps, da, db);
                 total += loss;
                 if (pl != null) pl[i] = (float)loss;
-                if (grad1 == null) continue;
+                if (g1 == null) continue;
                 for (int k = 0; k < 4; k++)
                 {
-                    grad1.FloatPointer[4 * i + k] = (float)(da[k] * scale);
-                    grad2!.FloatPointer[4 * i + k] = (float)(db[k] * scale);
+                    g1[4 * i + k] = (float)(da[k] * scale);
+                    g2[4 * i + k] = (float)(db[k] * scale);
                 }
             }
         }
