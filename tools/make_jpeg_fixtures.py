@@ -11,10 +11,12 @@ fancy upsampling). The djpeg output is the reference the C# decoder is compared 
 
 Layout:
   Decode/<name>.jpg + <name>.ppm|.pgm  image and djpeg's decoding of it
-  Speed/photo-640x480.jpg + .strip.ppm rows 0-3, 238-241 and 476-479 of djpeg's decoding
+  Speed/photo-640x480.jpg + .strip.ppm rows 0-3 and 476-479 of djpeg's decoding
   Exif/orientation-<n>-<order>.jpg     a 4:2:0 image with an EXIF orientation tag n
   Exif/orientation-<n>.ppm             djpeg's decoding turned upright with numpy
   Refuse/*.jpg                         files the decoder must refuse (CMYK, arithmetic coding)
+  Damaged/<name>.jpg + <name>.ppm      truncated files and damaged restart markers, with what djpeg
+                                       recovers from them
 """
 
 import io
@@ -79,10 +81,21 @@ def cjpeg(src_pnm, dst_jpg, args):
     run(["cjpeg", *args, "-outfile", dst_jpg, src_pnm])
 
 
-def djpeg(src_jpg):
-    """Decodes with djpeg's defaults and returns the image as a numpy array (H, W, C)."""
-    out = subprocess.run(["djpeg", src_jpg], check=True, capture_output=True).stdout
-    return np.array(Image.open(io.BytesIO(out)))
+def djpeg(src_jpg, damaged=False):
+    """Decodes with djpeg's defaults and returns the image as a numpy array (H, W, C).
+
+    For damaged files djpeg warns (exit status 2) and still writes the image it could recover.
+    """
+    result = subprocess.run(["djpeg", src_jpg], capture_output=True)
+    if result.returncode != 0 and not (damaged and result.returncode == 2):
+        raise RuntimeError("djpeg failed on %s: %s" % (src_jpg, result.stderr.decode()))
+    return np.array(Image.open(io.BytesIO(result.stdout)))
+
+
+def restart_markers(data):
+    """Offsets of the RSTn markers in the entropy-coded data."""
+    start = max(pos + total for pos, m, total in segments(data) if m == 0xDA)
+    return [i for i in range(start, len(data) - 1) if data[i] == 0xFF and 0xD0 <= data[i + 1] <= 0xD7]
 
 
 def save_reference(arr, path):
@@ -150,8 +163,8 @@ DECODE_CASES = [
     # name, size, cjpeg arguments
     ("baseline-420-64x48", (64, 48), []),
     ("baseline-422-64x48", (64, 48), ["-sample", "2x1"]),
-    ("baseline-444-64x48", (64, 48), ["-sample", "1x1"]),
-    ("baseline-440-64x48", (64, 48), ["-sample", "1x2"]),
+    ("baseline-444-48x32", (48, 32), ["-sample", "1x1"]),
+    ("baseline-440-48x32", (48, 32), ["-sample", "1x2"]),
     ("baseline-gray-64x48", (64, 48), ["-grayscale"]),
     ("baseline-420-61x37", (61, 37), []),
     ("baseline-422-61x37", (61, 37), ["-sample", "2x1"]),
@@ -188,7 +201,7 @@ DECODE_CASES = [
 def main():
     if os.path.isdir(ROOT):
         shutil.rmtree(ROOT)
-    for sub in ("Decode", "Speed", "Exif", "Refuse"):
+    for sub in ("Decode", "Speed", "Exif", "Refuse", "Damaged"):
         os.makedirs(os.path.join(ROOT, sub))
     tmp = tempfile.mkdtemp()
     scripts = {}
@@ -211,12 +224,12 @@ def main():
 
     # Motion-JPEG style: no DHT segments, so decoders fall back to the standard tables (Annex K.3)
     # that cjpeg used when it was not asked to optimise.
-    with open(os.path.join(ROOT, "Decode", "baseline-420-64x48.jpg"), "rb") as f:
+    with open(os.path.join(ROOT, "Decode", "baseline-420-33x17.jpg"), "rb") as f:
         without = strip_segments(f.read(), 0xC4)
-    jpg = os.path.join(ROOT, "Decode", "baseline-420-no-dht-64x48.jpg")
+    jpg = os.path.join(ROOT, "Decode", "baseline-420-no-dht-33x17.jpg")
     with open(jpg, "wb") as f:
         f.write(without)
-    save_reference(djpeg(jpg), os.path.join(ROOT, "Decode", "baseline-420-no-dht-64x48.ppm"))
+    save_reference(djpeg(jpg), os.path.join(ROOT, "Decode", "baseline-420-no-dht-33x17.ppm"))
 
     # Speed fixture: a 640x480 photo; only a strip of the reference is kept to stay small.
     src = os.path.join(tmp, "photo.ppm")
@@ -224,7 +237,7 @@ def main():
     jpg = os.path.join(ROOT, "Speed", "photo-640x480.jpg")
     cjpeg(src, jpg, [])
     ref = djpeg(jpg)
-    strip = np.concatenate([ref[0:4], ref[238:242], ref[476:480]])
+    strip = np.concatenate([ref[0:4], ref[476:480]])
     save_reference(strip, os.path.join(ROOT, "Speed", "photo-640x480.strip.ppm"))
 
     # EXIF orientation: the same coded image with every orientation tag, both TIFF byte orders.
@@ -263,6 +276,40 @@ def main():
     scaled(16, 16).convert("CMYK").save(os.path.join(ROOT, "Refuse", "cmyk.jpg"), quality=80)
     cjpeg(src, os.path.join(ROOT, "Refuse", "arithmetic.jpg"), ["-arithmetic"])
     cjpeg(src, os.path.join(ROOT, "Refuse", "arithmetic-progressive.jpg"), ["-arithmetic", "-progressive"])
+
+    # Damaged files: a 4:4:4 image with a restart marker after every MCU (15 MCUs), then broken in
+    # ways a decoder must survive. djpeg's output (it recovers what it can) is the reference.
+    src = os.path.join(tmp, "damaged.ppm")
+    write_pnm(scaled(40, 24), src)
+    base = os.path.join(tmp, "damaged.jpg")
+    cjpeg(src, base, ["-sample", "1x1", "-restart", "1B"])
+    with open(base, "rb") as f:
+        good = f.read()
+    rst = restart_markers(good)
+    assert len(rst) == 14, len(rst)
+
+    def renumber(data, at, delta):
+        code = 0xD0 + ((data[at + 1] - 0xD0 + delta) & 7)
+        return data[:at + 1] + bytes([code]) + data[at + 2:]
+
+    damaged = {
+        "restart-marker-missing": good[:rst[3]] + good[rst[3] + 2:],
+        "restart-marker-one-ahead": renumber(good, rst[3], 1),
+        "restart-marker-far-off": renumber(good, rst[3], 4),
+        "restart-marker-stale-extra": good[:rst[5]] + bytes([0xFF, 0xD0 + (rst.index(rst[5]) + 7) % 8]) + good[rst[5]:],
+        "garbage-before-restart-marker": good[:rst[6]] + b"\x12\x34\x56" + good[rst[6]:],
+        "truncated-scan": good[:(rst[5] + rst[6]) // 2],
+        "truncated-progressive": None,
+        "no-eoi": good[:-2],
+    }
+    with open(os.path.join(ROOT, "Decode", "progressive-420-33x17.jpg"), "rb") as f:
+        progressive = f.read()
+    damaged["truncated-progressive"] = progressive[:len(progressive) * 2 // 3]
+    for name, data in damaged.items():
+        jpg = os.path.join(ROOT, "Damaged", name + ".jpg")
+        with open(jpg, "wb") as f:
+            f.write(data)
+        save_reference(djpeg(jpg, damaged=True), os.path.join(ROOT, "Damaged", name + ".ppm"))
 
     shutil.rmtree(tmp)
     total = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(ROOT) for f in fs)

@@ -13,10 +13,11 @@ namespace RetinaSharp.Imaging;
 /// </summary>
 /// <remarks>
 /// Input is treated as untrusted: every failure is an <see cref="InvalidImageException"/>, the
-/// declared size is checked against <see cref="ImageDecodeOptions"/> before anything large is
-/// allocated, and memory stays below 12·(W+16)·(H+16) bytes for a W×H image (15·(W+16)·(H+16) when
-/// an EXIF orientation is applied). Entropy-coded data that is damaged or cut short decodes as far
-/// as it goes, as in libjpeg; the rest of the image is left mid-grey.
+/// declared size is checked against <see cref="ImageDecodeOptions"/> (and against the file's length)
+/// before anything large is allocated, and memory stays below 21·(W+16)·(H+16) bytes for a W×H
+/// image (24·(W+16)·(H+16) when an EXIF orientation is applied). Work is bounded too: at most
+/// 500 scans, each a single pass over the blocks. Entropy-coded data that is damaged or cut short
+/// decodes as far as it goes, as in libjpeg; the rest of the image is left mid-grey.
 /// </remarks>
 public static class JpegDecoder
 {

@@ -16,7 +16,7 @@ internal ref struct JpegBitReader
     private int _bitCount;      // valid bits in _buffer, padding included
     private int _paddingBits;   // zero bits appended after the segment's data ran out
     private bool _stopped;      // at a marker or the end of the data
-    private bool _empty;        // the segment is known to have no data at all
+    private bool _empty;        // the segment is to be skipped entirely
 
     public JpegBitReader(ReadOnlySpan<byte> data, int position)
     {
@@ -45,14 +45,17 @@ internal ref struct JpegBitReader
     }
 
     /// <summary>
-    /// Starts a segment that is known to be missing (its restart marker was lost), leaving the reader
-    /// in front of the marker at <paramref name="markerPosition"/> so the next restart can match it.
+    /// Starts a segment whose restart marker is missing, leaving the reader in front of the marker at
+    /// <paramref name="markerPosition"/> (it belongs to a later interval and is matched at the next
+    /// boundary). The segment has no data. As in libjpeg, if the previous segment had already run
+    /// out, the whole segment is skipped; otherwise its first MCU decodes from zero bits.
     /// </summary>
-    public void RestartEmpty(int markerPosition)
+    public void RestartAtMarker(int markerPosition)
     {
+        bool exhausted = Overrun;
         Restart(markerPosition);
         _stopped = true;
-        _empty = true;
+        _empty = exhausted;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -31,11 +31,12 @@ internal sealed class JpegReader
     public (int Offset, int Length)? Exif { get; private set; }
 
     /// <summary>
-    /// Decodes the whole file. Memory used grows with the declared size W×H only: the RGB result
-    /// (3·W·H bytes), the component samples (at most 3·(W+15)·(H+15) bytes) and, for progressive
-    /// files, their coefficients (at most 6·(W+15)·(H+15) bytes); so below 12·(W+16)·(H+16) bytes in
-    /// all, plus a few kilobytes of tables and row buffers. Nothing large is allocated before the
-    /// first scan, and W×H is checked against the options and against the file's length first.
+    /// Decodes the whole file. Memory grows with the declared size W×H only. With S = (W+16)·(H+16):
+    /// the RGB result takes 3·W·H bytes; the component samples at most 3·S bytes and, for
+    /// progressive files, their coefficients at most 6·S bytes, both doubled at worst by the pool's
+    /// power-of-two rounding; so less than 21·S bytes in all, plus a few kilobytes of tables and row
+    /// buffers. W and H are checked against the options, and against the length of the file (at
+    /// least one bit per 8×8 block), before anything large is allocated, which happens at the first scan.
     /// </summary>
     public RgbImage Decode(ReadOnlySpan<byte> data)
     {
@@ -293,20 +294,23 @@ internal sealed class JpegReader
             ?? throw new InvalidImageException($"Component {componentId} uses {kind} Huffman table {slot}, which is not defined.");
     }
 
+    /// <summary>Buffers up to this size come from the shared pool; larger ones are allocated for the image alone.</summary>
+    private const int MaxPooledLength = 16 << 20;
+
     /// <summary>
-    /// Rents the component buffers. They come from the shared pool because a fresh large array per
-    /// image costs more in page faults and zeroing than the decoding itself; <see cref="Release"/>
-    /// hands them back.
+    /// Gets the component buffers. Small and medium ones come from the shared pool, because a fresh
+    /// large array per image costs more in page faults and zeroing than decoding a photo does; the
+    /// pool rounds lengths up to a power of two. <see cref="Release"/> hands them back.
     /// </summary>
     private static void Allocate(JpegFrame frame)
     {
         foreach (var c in frame.Components)
         {
             int samples = c.Stride * c.StoredBlocksPerColumn * 8;
-            c.Samples = ArrayPool<byte>.Shared.Rent(samples);
+            c.Samples = samples <= MaxPooledLength ? ArrayPool<byte>.Shared.Rent(samples) : GC.AllocateUninitializedArray<byte>(samples);
             if (frame.Progressive)
             {
-                c.Coefficients = ArrayPool<short>.Shared.Rent(samples);
+                c.Coefficients = samples <= MaxPooledLength / 2 ? ArrayPool<short>.Shared.Rent(samples) : new short[samples];
                 c.Coefficients.AsSpan(0, samples).Clear();
                 // The samples need no initial value: the final transform writes every block.
             }
@@ -323,8 +327,8 @@ internal sealed class JpegReader
         if (_frame is null) return;
         foreach (var c in _frame.Components)
         {
-            if (c.Samples is { } samples) ArrayPool<byte>.Shared.Return(samples);
-            if (c.Coefficients is { } coefficients) ArrayPool<short>.Shared.Return(coefficients);
+            if (c.Samples is { Length: <= MaxPooledLength } samples) ArrayPool<byte>.Shared.Return(samples);
+            if (c.Coefficients is { Length: <= MaxPooledLength / 2 } coefficients) ArrayPool<short>.Shared.Return(coefficients);
             c.Samples = null;
             c.Coefficients = null;
         }

@@ -236,7 +236,7 @@ internal static class JpegScanDecoder
                 {
                     // The expected marker is missing and this one belongs to a later interval:
                     // the current interval has no data; keep the marker for the next boundary.
-                    reader.RestartEmpty(pos);
+                    reader.RestartAtMarker(pos);
                     return -1;
                 }
                 if (ahead is 6 or 7)

@@ -11,14 +11,14 @@ internal static class JpegFixtures
 
     public static byte[] Read(string sub, string name) => File.ReadAllBytes(Path(sub, name));
 
-    /// <summary>Names (without extension) of the images in Decode/ that have a reference decoding.</summary>
-    public static IEnumerable<string> DecodeCases()
+    /// <summary>Names (without extension) of the images in <paramref name="sub"/>/, each of which has a reference decoding.</summary>
+    public static IEnumerable<string> Cases(string sub)
     {
-        foreach (var jpg in System.IO.Directory.EnumerateFiles(Directory("Decode"), "*.jpg").Order(StringComparer.Ordinal))
+        foreach (var jpg in System.IO.Directory.EnumerateFiles(Directory(sub), "*.jpg").Order(StringComparer.Ordinal))
             yield return System.IO.Path.GetFileNameWithoutExtension(jpg);
     }
 
-    /// <summary>The reference for Decode/<paramref name="name"/>.jpg as RGB (grayscale references are replicated).</summary>
+    /// <summary>The reference for <paramref name="sub"/>/<paramref name="name"/>.jpg as RGB (grayscale references are replicated).</summary>
     public static RgbImage Reference(string sub, string name)
     {
         var ppm = Path(sub, name + ".ppm");
