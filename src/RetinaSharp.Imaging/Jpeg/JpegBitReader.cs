@@ -73,6 +73,7 @@ internal ref struct JpegBitReader
         return DecodeLongCode(table);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int DecodeLongCode(JpegHuffmanTable table)
     {
         int bits = (int)(_buffer >> 48);
@@ -126,6 +127,7 @@ internal ref struct JpegBitReader
     }
 
     /// <summary>Tops the buffer up to more than 56 bits, from the data or with zero padding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Fill()
     {
         while (_bitCount <= 56)

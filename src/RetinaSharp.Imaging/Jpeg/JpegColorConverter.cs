@@ -36,6 +36,7 @@ internal static class JpegColorConverter
 
     private static int Fix(double x) => (int)(x * (1 << ScaleBits) + 0.5);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void YCbCrToRgb(ReadOnlySpan<byte> y, ReadOnlySpan<byte> cb, ReadOnlySpan<byte> cr, Span<byte> rgb)
     {
         int n = rgb.Length / 3;
@@ -70,6 +71,7 @@ internal static class JpegColorConverter
     /// Eight pixels at a time with the same fixed-point formulas as the tables (the terms are
     /// computed, not looked up, with identical rounding). Returns how many pixels were converted.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int YCbCrToRgbAvx2(ReadOnlySpan<byte> y, ReadOnlySpan<byte> cb, ReadOnlySpan<byte> cr, Span<byte> rgb)
     {
         int n = y.Length;
@@ -111,6 +113,7 @@ internal static class JpegColorConverter
         return i;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GrayToRgb(ReadOnlySpan<byte> gray, Span<byte> rgb)
     {
         int n = rgb.Length / 3;
@@ -124,6 +127,7 @@ internal static class JpegColorConverter
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void InterleaveRgb(ReadOnlySpan<byte> r, ReadOnlySpan<byte> g, ReadOnlySpan<byte> b, Span<byte> rgb)
     {
         int n = rgb.Length / 3;

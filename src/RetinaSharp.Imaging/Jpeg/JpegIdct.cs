@@ -43,6 +43,7 @@ internal static class JpegIdct
     }
 
     /// <summary>The portable version (also the reference the vector version is tested against).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void TransformScalar(ref int ws, ref byte outRow, int stride)
     {
         // Pass 1: columns, in place. Results keep Pass1Bits extra bits.
@@ -110,6 +111,7 @@ internal static class JpegIdct
     /// transpose) each lane is a row. The flat-column and flat-row shortcuts of the scalar version are
     /// exact special cases, so computing everything in full gives identical results.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void TransformAvx2(ref int ws, ref byte outRow, int stride)
     {
         var r0 = Vector256.LoadUnsafe(ref ws, 0);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace RetinaSharp.Imaging.Jpeg;
 
@@ -334,6 +335,7 @@ internal sealed class JpegReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private RgbImage BuildImage(JpegFrame frame)
     {
         if (frame.Progressive) TransformCoefficients(frame);
@@ -405,6 +407,7 @@ internal sealed class JpegReader
     }
 
     /// <summary>Dequantises and inverse-transforms every block of a progressive image's components.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransformCoefficients(JpegFrame frame)
     {
         Span<int> work = stackalloc int[64];

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace RetinaSharp.Imaging.Jpeg;
 
 /// <summary>
@@ -6,12 +8,17 @@ namespace RetinaSharp.Imaging.Jpeg;
 /// they are damaged or missing, the decoder resynchronises the way libjpeg does; segments whose data
 /// runs out are left as they are (grey for sequential scans) instead of failing the image.
 /// </summary>
+/// <remarks>
+/// The decoder's hot loops are marked for full optimisation from their first call: a dataset
+/// loader needs speed from the first image, and these loops gain nothing from tiered profiling.
+/// </remarks>
 internal static class JpegScanDecoder
 {
     private enum Mode { Sequential, DcFirst, DcRefine, AcFirst, AcRefine }
 
     /// <summary>Decodes the scan whose data starts at <paramref name="position"/>.</summary>
     /// <returns>Where to look for the next marker.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Decode(ReadOnlySpan<byte> data, int position, JpegFrame frame, JpegScan scan, int restartInterval)
     {
         var components = scan.Components;
@@ -78,6 +85,7 @@ internal static class JpegScanDecoder
     private static Span<short> Block(JpegComponent c, int blockX, int blockY) =>
         c.Coefficients.AsSpan((blockY * c.StoredBlocksPerLine + blockX) * 64, 64);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DecodeSequential(ref JpegBitReader reader, JpegComponent c, int blockX, int blockY, scoped Span<int> work)
     {
         var q = c.Quantization!;
@@ -124,6 +132,7 @@ internal static class JpegScanDecoder
     }
 
     /// <summary>First pass over a band of AC coefficients (T.81 G.1.2.2). Returns the end-of-band run left after this block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int DecodeAcFirst(ref JpegBitReader reader, JpegComponent c, Span<short> block, JpegScan scan, int eobRun)
     {
         if (eobRun > 0) return eobRun - 1;
@@ -157,6 +166,7 @@ internal static class JpegScanDecoder
     /// Refinement pass over a band (T.81 G.1.2.3): one correction bit for every coefficient that is
     /// already non-zero, and newly non-zero coefficients of magnitude 1 at this bit position.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int DecodeAcRefine(ref JpegBitReader reader, JpegComponent c, Span<short> block, JpegScan scan, int eobRun)
     {
         int end = scan.SpectralEnd;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace RetinaSharp.Imaging.Jpeg;
 
 /// <summary>
@@ -12,6 +14,7 @@ internal static class JpegUpsampler
     /// Doubles a row horizontally: <paramref name="output"/> receives 2 · input.Length samples.
     /// libjpeg filters only rows wider than two samples and replicates narrower ones.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Horizontal(ReadOnlySpan<byte> input, Span<byte> output)
     {
         int n = input.Length;
@@ -39,6 +42,7 @@ internal static class JpegUpsampler
     /// row lies towards (the row itself at the image edge).
     /// </summary>
     /// <param name="lowerHalf">True for the second output row of the pair, which rounds up rather than down.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Vertical(ReadOnlySpan<byte> nearest, ReadOnlySpan<byte> other, Span<byte> output, bool lowerHalf)
     {
         int n = nearest.Length;
@@ -53,6 +57,7 @@ internal static class JpegUpsampler
     /// rows (as in <see cref="Vertical"/>), then the horizontal filter on those sums.
     /// <paramref name="output"/> receives 2 · nearest.Length samples.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Both(ReadOnlySpan<byte> nearest, ReadOnlySpan<byte> other, Span<byte> output)
     {
         int n = nearest.Length;

@@ -9,8 +9,7 @@ public sealed class JpegSpeedTests(ITestOutputHelper output)
 {
     /// <summary>
     /// A 640×480 4:2:0 photo decodes correctly (against the rows of djpeg's output kept in the
-    /// fixture) and quickly. The bound is loose because the machine running the tests may be busy;
-    /// the measured median is printed.
+    /// fixture) and in a few milliseconds; the measured times are printed.
     /// </summary>
     [Fact]
     public void Decodes640x480PhotoCorrectlyInAFewMilliseconds()
@@ -29,8 +28,10 @@ public sealed class JpegSpeedTests(ITestOutputHelper output)
         }
         Assert.True(maxDiff <= 2, $"max abs difference {maxDiff} from djpeg");
 
-        for (int i = 0; i < 5; i++) JpegDecoder.Decode(data);
-        var times = new double[25];
+        // Let the JIT reach its optimised code first, as it does in a long dataset run.
+        var warmup = Stopwatch.StartNew();
+        while (warmup.ElapsedMilliseconds < 500) JpegDecoder.Decode(data);
+        var times = new double[30];
         for (int i = 0; i < times.Length; i++)
         {
             long start = Stopwatch.GetTimestamp();
@@ -39,7 +40,9 @@ public sealed class JpegSpeedTests(ITestOutputHelper output)
         }
         Array.Sort(times);
         double median = times[times.Length / 2];
-        output.WriteLine($"640x480 baseline 4:2:0 ({data.Length} bytes): median {median:F2} ms, best {times[0]:F2} ms; max abs difference from djpeg {maxDiff}");
-        Assert.True(median < 50, $"median decode time {median:F1} ms");
+        output.WriteLine($"640x480 baseline 4:2:0 ({data.Length} bytes): best {times[0]:F2} ms, median {median:F2} ms; max abs difference from djpeg {maxDiff}");
+        // The best of 30 runs is robust to a busy machine; the bound leaves a wide margin over the
+        // ~1.5 ms measured on an idle core.
+        Assert.True(times[0] < 15, $"best decode time {times[0]:F1} ms");
     }
 }
