@@ -156,6 +156,9 @@ internal sealed class JpegReader
             throw new InvalidImageException($"JPEG image is {width}x{height}, larger than the limit of {_options.MaxDimension} pixels per side.");
         if ((long)width * height > _options.MaxPixels)
             throw new InvalidImageException($"JPEG image is {width}x{height} = {(long)width * height} pixels, more than the limit of {_options.MaxPixels}.");
+        // Whatever the options allow, the result and each component's samples must fit in one array.
+        if (3L * (width + 16) * (height + 16) > Array.MaxLength)
+            throw new InvalidImageException($"JPEG image is {width}x{height}, too large to hold in memory as one RGB array.");
 
         var components = new JpegComponent[count];
         for (int i = 0; i < count; i++)

@@ -118,6 +118,14 @@ public sealed class JpegMalformedTests
             Error(JpegBytes.Patch(Baseline, sof.Offset + 5, 0x75, 0x30, 0x75, 0x30)));
     }
 
+    [Fact]
+    public void RefusesSizesNoArrayCanHoldEvenWithoutLimits()
+    {
+        var sof = JpegBytes.Find(Baseline, 0xC0);
+        var unlimited = new ImageDecodeOptions { MaxDimension = 65535, MaxPixels = long.MaxValue };
+        Assert.Contains("65535x65535, too large to hold in memory", Error(JpegBytes.Patch(Baseline, sof.Offset + 5, 0xFF, 0xFF, 0xFF, 0xFF), unlimited));
+    }
+
     /// <summary>
     /// A few kilobytes cannot hold a 20000×20000 image (each 8×8 block costs at least one bit), so the
     /// decoder refuses it before allocating the hundreds of megabytes such an image would need.
