@@ -58,6 +58,39 @@ public sealed class JpegDecodeTests(ITestOutputHelper output)
         Assert.True(max <= 24, $"max abs difference {max}");
     }
 
+    /// <summary>Without an Adobe marker, component ids 'R', 'G', 'B' alone mark an RGB file (as in libjpeg).</summary>
+    [Fact]
+    public void TreatsComponentIdsRgbAsRgb()
+    {
+        var data = JpegFixtures.Read("Decode", "baseline-rgb-48x32.jpg");
+        var withoutAdobe = JpegBytes.RemoveSegment(data, JpegBytes.Find(data, 0xEE));
+        Assert.Equal(0, JpegFixtures.MaxAbsDiff(JpegFixtures.Reference("Decode", "baseline-rgb-48x32"), JpegDecoder.Decode(withoutAdobe)));
+    }
+
+    /// <summary>
+    /// An Adobe marker with transform 1 says YCbCr, whatever the component ids. The file's samples
+    /// (known from the RGB reference, all components at full resolution) must then go through the
+    /// JFIF equations, evaluated here in floating point.
+    /// </summary>
+    [Fact]
+    public void FollowsTheAdobeTransformFlag()
+    {
+        var data = JpegFixtures.Read("Decode", "baseline-rgb-48x32.jpg");
+        var adobe = JpegBytes.Find(data, 0xEE);
+        var image = JpegDecoder.Decode(JpegBytes.Patch(data, adobe.Offset + 4 + 11, 1));
+        var samples = JpegFixtures.Reference("Decode", "baseline-rgb-48x32").Pixels;
+        int worst = 0;
+        for (int i = 0; i < samples.Length; i += 3)
+        {
+            double y = samples[i], cb = samples[i + 1] - 128.0, cr = samples[i + 2] - 128.0;
+            double[] rgb = [y + 1.402 * cr, y - 0.344136 * cb - 0.714136 * cr, y + 1.772 * cb];
+            for (int c = 0; c < 3; c++)
+                worst = Math.Max(worst, Math.Abs(image.Pixels[i + c] - (int)Math.Clamp(Math.Round(rgb[c]), 0, 255)));
+        }
+        output.WriteLine($"YCbCr conversion vs floating point: max abs difference {worst}");
+        Assert.True(worst <= 1, $"max abs difference {worst}");
+    }
+
     private void AssertMatchesDjpeg(string sub, string name, int tolerance)
     {
         var data = JpegFixtures.Read(sub, name + ".jpg");
