@@ -299,6 +299,7 @@ def main():
         "restart-marker-stale-extra": good[:rst[5]] + bytes([0xFF, 0xD0 + (rst.index(rst[5]) + 7) % 8]) + good[rst[5]:],
         "garbage-before-restart-marker": good[:rst[6]] + b"\x12\x34\x56" + good[rst[6]:],
         "truncated-scan": good[:(rst[5] + rst[6]) // 2],
+        "truncated-at-restart-marker": good[:rst[8]],
         "truncated-progressive": None,
         "no-eoi": good[:-2],
     }
@@ -310,6 +311,23 @@ def main():
         with open(jpg, "wb") as f:
             f.write(data)
         save_reference(djpeg(jpg, damaged=True), os.path.join(ROOT, "Damaged", name + ".ppm"))
+
+    # A sequential file with one scan per component, cut off inside the table segment that
+    # follows the first (luma) scan. libjpeg gives up on the half table; the decoder builds the
+    # image from the scan that arrived, which is what djpeg makes of the file ended right there.
+    src = os.path.join(tmp, "multiscan.ppm")
+    write_pnm(scaled(24, 16), src)
+    multiscan = os.path.join(tmp, "multiscan.jpg")
+    cjpeg(src, multiscan, ["-scans", scripts["@sequential"]])
+    with open(multiscan, "rb") as f:
+        data = f.read()
+    table = data.index(b"\xFF\xC4", data.index(b"\xFF\xDA"))
+    with open(os.path.join(ROOT, "Damaged", "truncated-in-table-between-scans.jpg"), "wb") as f:
+        f.write(data[:table + 10])
+    ended = os.path.join(tmp, "ended.jpg")
+    with open(ended, "wb") as f:
+        f.write(data[:table] + b"\xFF\xD9")
+    save_reference(djpeg(ended), os.path.join(ROOT, "Damaged", "truncated-in-table-between-scans.ppm"))
 
     shutil.rmtree(tmp)
     total = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(ROOT) for f in fs)

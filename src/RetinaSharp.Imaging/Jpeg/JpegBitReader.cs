@@ -88,9 +88,11 @@ internal ref struct JpegBitReader
             }
         }
         // No code matches: the data is corrupt. Like libjpeg, carry on with symbol 0 (a zero DC
-        // difference or an end of block) rather than fail the whole image.
-        _buffer <<= 16;
-        _bitCount -= 16;
+        // difference or an end of block) rather than fail the whole image, having consumed the 17
+        // bits libjpeg's search reads before it gives up.
+        if (_bitCount < 17) Fill();
+        _buffer <<= 17;
+        _bitCount -= 17;
         return 0;
     }
 

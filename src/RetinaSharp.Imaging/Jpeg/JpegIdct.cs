@@ -252,7 +252,7 @@ internal static class JpegIdct
     /// <summary>
     /// The 1-D transform of eight inputs; outputs are scaled by 2^13 (not yet descaled). The even
     /// part rotates inputs 2 and 6 and combines 0 and 4; the odd part is the four-input rotation
-    /// network of the LLM factorisation.
+    /// network of the Loeffler–Ligtenberg–Moschytz factorisation.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Butterfly(int in0, int in1, int in2, int in3, int in4, int in5, int in6, int in7,

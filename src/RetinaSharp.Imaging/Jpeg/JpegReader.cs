@@ -70,9 +70,15 @@ internal sealed class JpegReader
             if (code < JpegMarker.Sof0)
                 throw new InvalidImageException($"Unknown JPEG marker FF {code:X2} at offset {marker}.");
 
+            // A file cut off inside a segment after some image data has been decoded is treated
+            // like one cut off inside a scan: the image is built from what arrived, as libjpeg does.
             if (pos + 2 > data.Length)
+            {
+                if (_scanCount > 0) break;
                 throw new InvalidImageException($"JPEG data ends inside the {Name(code)} marker at offset {marker}.");
+            }
             int length = BinaryPrimitives.ReadUInt16BigEndian(data[pos..]);
+            if (length >= 2 && pos + length > data.Length && _scanCount > 0) break;
             if (length < 2 || pos + length > data.Length)
                 throw new InvalidImageException($"{Name(code)} segment at offset {marker} has length {length} but only {data.Length - pos} bytes remain.");
             var segment = data.Slice(pos + 2, length - 2);

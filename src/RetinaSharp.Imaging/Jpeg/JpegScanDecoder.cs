@@ -266,9 +266,21 @@ internal static class JpegScanDecoder
                 pos = JpegMarker.Find(data, pos + 2);
                 continue;
             }
-            // The next segment's marker: the scan's remaining intervals have no data.
-            return pos;
+            return EndOfScanData(ref reader, pos);
         }
-        return data.Length;
+        return EndOfScanData(ref reader, data.Length);
+    }
+
+    /// <summary>
+    /// The next segment's marker (or the end of the data) came where a restart marker should be, so
+    /// the scan's remaining intervals have no data. libjpeg still decodes the first MCU of the next
+    /// interval, from zero bits, when the previous interval ended without running out; do the same
+    /// (returning -1 to continue), and stop the scan at the next boundary.
+    /// </summary>
+    private static int EndOfScanData(ref JpegBitReader reader, int pos)
+    {
+        if (reader.Overrun) return pos;
+        reader.RestartAtMarker(pos);
+        return -1;
     }
 }
