@@ -142,16 +142,17 @@ internal static class JpegIdct
         Transpose(ref p0, ref p1, ref p2, ref p3, ref p4, ref p5, ref p6, ref p7);
 
         const int shift2 = ConstBits + Pass1Bits + 3;
-        var round2 = Vector256.Create((1 << (shift2 - 1)) + (128 << shift2));
+        var round2 = Vector256.Create(1 << (shift2 - 1));
+        var center = Vector256.Create(128);
         var max = Vector256.Create(255);
-        p0 = Vector256.Min(Vector256.Max((p0 + round2) >> shift2, Vector256<int>.Zero), max);
-        p1 = Vector256.Min(Vector256.Max((p1 + round2) >> shift2, Vector256<int>.Zero), max);
-        p2 = Vector256.Min(Vector256.Max((p2 + round2) >> shift2, Vector256<int>.Zero), max);
-        p3 = Vector256.Min(Vector256.Max((p3 + round2) >> shift2, Vector256<int>.Zero), max);
-        p4 = Vector256.Min(Vector256.Max((p4 + round2) >> shift2, Vector256<int>.Zero), max);
-        p5 = Vector256.Min(Vector256.Max((p5 + round2) >> shift2, Vector256<int>.Zero), max);
-        p6 = Vector256.Min(Vector256.Max((p6 + round2) >> shift2, Vector256<int>.Zero), max);
-        p7 = Vector256.Min(Vector256.Max((p7 + round2) >> shift2, Vector256<int>.Zero), max);
+        p0 = Vector256.Min(Vector256.Max(((p0 + round2) >> shift2) + center, Vector256<int>.Zero), max);
+        p1 = Vector256.Min(Vector256.Max(((p1 + round2) >> shift2) + center, Vector256<int>.Zero), max);
+        p2 = Vector256.Min(Vector256.Max(((p2 + round2) >> shift2) + center, Vector256<int>.Zero), max);
+        p3 = Vector256.Min(Vector256.Max(((p3 + round2) >> shift2) + center, Vector256<int>.Zero), max);
+        p4 = Vector256.Min(Vector256.Max(((p4 + round2) >> shift2) + center, Vector256<int>.Zero), max);
+        p5 = Vector256.Min(Vector256.Max(((p5 + round2) >> shift2) + center, Vector256<int>.Zero), max);
+        p6 = Vector256.Min(Vector256.Max(((p6 + round2) >> shift2) + center, Vector256<int>.Zero), max);
+        p7 = Vector256.Min(Vector256.Max(((p7 + round2) >> shift2) + center, Vector256<int>.Zero), max);
         var top = Vector256.Narrow(Vector256.Narrow(p0, p1), Vector256.Narrow(p2, p3)).AsUInt64();
         var bottom = Vector256.Narrow(Vector256.Narrow(p4, p5), Vector256.Narrow(p6, p7)).AsUInt64();
         Unsafe.WriteUnaligned(ref outRow, top.GetElement(0));
