@@ -229,8 +229,9 @@ internal static class JpegScanDecoder
     }
 
     /// <summary>
-    /// Handles the restart marker expected at the end of an interval. Returns -1 to go on with the
-    /// scan, or the position of the marker that ends it (the data length if none is left).
+    /// Handles the restart marker expected at the end of an interval, positioning the reader for
+    /// the next interval. Returns -1 to go on with the scan (the next interval may have no data),
+    /// or the position of the marker that ends it (the data length if none is left).
     /// </summary>
     private static int Resynchronise(ReadOnlySpan<byte> data, ref JpegBitReader reader, ref int expected)
     {
