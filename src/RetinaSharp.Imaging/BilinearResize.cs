@@ -38,23 +38,34 @@ public static class BilinearResize
     /// <paramref name="maxDegreeOfParallelism"/> above 1, bands of rows run on the thread pool;
     /// the result does not depend on it.
     /// </summary>
+    public static void Resize(ReadOnlySpan<float> source, int channels, int height, int width,
+        Span<float> destination, int outHeight, int outWidth, int maxDegreeOfParallelism = 1) =>
+        Resize(source, channels, height, width, destination, outHeight, outWidth, outWidth, (long)outHeight * outWidth, maxDegreeOfParallelism);
+
+    /// <summary>
+    /// Resizes into a region of a larger buffer: output row y of channel c starts at
+    /// c · <paramref name="channelStride"/> + y · <paramref name="rowStride"/>. Elements outside
+    /// the region are left as they are (a padded batch writes each image straight into place).
+    /// </summary>
     public static unsafe void Resize(ReadOnlySpan<float> source, int channels, int height, int width,
-        Span<float> destination, int outHeight, int outWidth, int maxDegreeOfParallelism = 1)
+        Span<float> destination, int outHeight, int outWidth, int rowStride, long channelStride, int maxDegreeOfParallelism = 1)
     {
         if (channels <= 0) throw new ArgumentOutOfRangeException(nameof(channels), $"Channel count {channels} is not positive.");
         if (height <= 0 || width <= 0) throw new ArgumentOutOfRangeException(nameof(height), $"Input size {height}x{width} is not positive.");
         if (outHeight <= 0 || outWidth <= 0) throw new ArgumentOutOfRangeException(nameof(outHeight), $"Output size {outHeight}x{outWidth} is not positive.");
+        if (rowStride < outWidth || channelStride < (long)rowStride * (outHeight - 1) + outWidth)
+            throw new ArgumentOutOfRangeException(nameof(rowStride), $"Strides {rowStride}/{channelStride} overlap an output of {outHeight}x{outWidth}.");
         long inLength = (long)channels * height * width;
-        long outLength = (long)channels * outHeight * outWidth;
+        long outLength = (channels - 1) * channelStride + (long)(outHeight - 1) * rowStride + outWidth;
         if (source.Length < inLength) throw new ArgumentException($"Source holds {source.Length} floats, {inLength} needed for {channels}x{height}x{width}.", nameof(source));
-        if (destination.Length < outLength) throw new ArgumentException($"Destination holds {destination.Length} floats, {outLength} needed for {channels}x{outHeight}x{outWidth}.", nameof(destination));
+        if (destination.Length < outLength) throw new ArgumentException($"Destination holds {destination.Length} floats, {outLength} needed for {channels}x{outHeight}x{outWidth} at the given strides.", nameof(destination));
 
         var rows = ResampleAxis.Create(height, outHeight);
         var cols = ResampleAxis.Create(width, outWidth);
         fixed (float* src = source)
         fixed (float* dst = destination)
         {
-            var job = new Job(src, dst, height, width, outHeight, outWidth, rows, cols);
+            var job = new Job(src, dst, height, width, outWidth, rowStride, channelStride, rows, cols);
             // Bands of about 64K output pixels amortise the per-band horizontal pass set-up.
             int bandRows = Math.Max(1, Math.Min(outHeight, (1 << 16) / Math.Max(1, outWidth)));
             int bandsPerChannel = (outHeight + bandRows - 1) / bandRows;
@@ -76,7 +87,7 @@ public static class BilinearResize
     }
 
     /// <summary>Pointers and plans shared by the bands; valid only while the caller's buffers are pinned.</summary>
-    private readonly unsafe struct Job(float* src, float* dst, int height, int width, int outHeight, int outWidth, ResampleAxis rows, ResampleAxis cols)
+    private readonly unsafe struct Job(float* src, float* dst, int height, int width, int outWidth, int rowStride, long channelStride, ResampleAxis rows, ResampleAxis cols)
     {
         private readonly nint _src = (nint)src;
         private readonly nint _dst = (nint)dst;
@@ -90,7 +101,7 @@ public static class BilinearResize
                 var rowB = buffer.AsSpan(outWidth, outWidth);
                 int heldA = -1, heldB = -1;
                 float* plane = (float*)_src + (long)channel * height * width;
-                float* outPlane = (float*)_dst + (long)channel * outHeight * outWidth;
+                float* outPlane = (float*)_dst + channel * channelStride;
                 for (int y = yStart; y < yEnd; y++)
                 {
                     int r0 = rows.Index0[y], r1 = rows.Index1[y];
@@ -113,7 +124,7 @@ public static class BilinearResize
                         Horizontal(plane + (long)r1 * width, rowB);
                         heldB = r1;
                     }
-                    Vertical(rowA, rowB, rows.Weight0[y], rows.Weight1[y], new Span<float>(outPlane + (long)y * outWidth, outWidth));
+                    Vertical(rowA, rowB, rows.Weight0[y], rows.Weight1[y], new Span<float>(outPlane + (long)y * rowStride, outWidth));
                 }
             }
             finally
