@@ -52,7 +52,7 @@ public sealed class CocoDetectionDataset : DetectionDataset
             if (count > 1)
             {
                 draft.Fail(log, ProblemKind.DuplicateImageId, file, item,
-                    $"image id {image.Id} appears {count} times in the images list; every image with that id is left out");
+                    $"image id {image.Id} appears {count} times in the images list (this entry: \"{image.FileName}\"); every image with that id is left out");
                 continue;
             }
             draftById[image.Id] = draft;
