@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RetinaSharp.Cli.Commands.Bench;
 
 namespace RetinaSharp.Cli.Commands;
 
@@ -6,12 +7,10 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var command = new Command("bench", "Benchmark kernels and inference.");
-        command.SetAction(_ =>
-        {
-            Console.Error.WriteLine("retina bench: not available yet in this build.");
-            return 2;
-        });
+        var command = new Command("bench", "Benchmark kernels and inference (compare with tools/bench_torch_*.py run in the same session).");
+        command.Subcommands.Add(BenchGemmCommand.Create());
+        command.Subcommands.Add(BenchConvCommand.Create());
+        command.Subcommands.Add(BenchTrainStepCommand.Create());
         return command;
     }
 }

@@ -1,4 +1,9 @@
 using System.CommandLine;
+using RetinaSharp.Data.Coco;
+using RetinaSharp.Evaluation;
+using RetinaSharp.Models;
+using RetinaSharp.Models.Backbones;
+using RetinaSharp.Training;
 
 namespace RetinaSharp.Cli.Commands;
 
@@ -6,12 +11,121 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var command = new Command("train", "Train a RetinaNet.");
-        command.SetAction(_ =>
+        var data = new Option<string>("--data") { Description = "Training set: a COCO instances JSON.", Required = true };
+        var images = new Option<string?>("--images") { Description = "Image folder of the training set (default: the JSON's folder)." };
+        var val = new Option<string?>("--val") { Description = "Validation set (COCO JSON) evaluated during and after training." };
+        var valImages = new Option<string?>("--val-images") { Description = "Image folder of the validation set." };
+        var outDir = new Option<string>("--out") { Description = "Output folder: checkpoints, metrics.jsonl, config.json.", Required = true };
+        var config = new Option<string?>("--config") { Description = "A JSON file with training options (as written to config.json); command-line options override it." };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint." };
+        var arch = new Option<string?>("--arch") { Description = $"Backbone: {string.Join(", ", ResNetSpec.KnownNames)}." };
+        var width = new Option<double?>("--width") { Description = "Backbone width multiplier (1 = the published network)." };
+        var norm = new Option<NormKind?>("--norm") { Description = "Backbone normalisation: FrozenBatchNorm (pretrained), BatchNorm or GroupNorm (from scratch)." };
+        var weights = new Option<string?>("--weights") { Description = "Start from a full model: a RetinaSharp checkpoint or a torchvision RetinaNet state dict." };
+        var backboneWeights = new Option<string?>("--backbone-weights") { Description = "Start the backbone from ImageNet ResNet weights (.pth or .safetensors)." };
+        var trainable = new Option<int?>("--trainable-layers") { Description = "Backbone stages trained, from layer4 down (0–5)." };
+        var batch = new Option<int?>("--batch") { Description = "Images per step." };
+        var accum = new Option<int?>("--accumulate") { Description = "Gradient accumulation steps." };
+        var iterations = new Option<int?>("--iterations") { Description = "Optimiser steps." };
+        var epochs = new Option<double?>("--epochs") { Description = "Train for this many passes over the data instead of --iterations." };
+        var lr = new Option<float?>("--lr") { Description = "Learning rate as is (default: 0.01 × effective batch / 16)." };
+        var optimizer = new Option<string?>("--optimizer") { Description = "sgd or adamw." };
+        var momentum = new Option<float?>("--momentum");
+        var wd = new Option<float?>("--weight-decay");
+        var warmup = new Option<int?>("--warmup") { Description = "Linear warmup iterations." };
+        var schedule = new Option<ScheduleKind?>("--schedule") { Description = "MultiStep or Cosine." };
+        var steps = new Option<long[]?>("--lr-steps") { Description = "Iterations at which the rate drops ×0.1.", AllowMultipleArgumentsPerToken = true };
+        var clip = new Option<float?>("--clip-grad") { Description = "Clip the global gradient norm (0 = off)." };
+        var minSizes = new Option<int[]?>("--min-size") { Description = "Training short side(s); several values give multi-scale training.", AllowMultipleArgumentsPerToken = true };
+        var maxSize = new Option<int?>("--max-size");
+        var flip = new Option<float?>("--flip") { Description = "Horizontal flip probability." };
+        var alpha = new Option<float?>("--focal-alpha");
+        var gamma = new Option<float?>("--focal-gamma");
+        var clsLoss = new Option<ClassificationLossKind?>("--cls-loss") { Description = "Focal or AlphaBalancedCrossEntropy." };
+        var boxLoss = new Option<BoxLossKind?>("--box-loss") { Description = "L1, SmoothL1 or GIoU." };
+        var threads = new Option<int?>("--threads");
+        var seed = new Option<ulong?>("--seed");
+        var evalEvery = new Option<int?>("--eval-every");
+        var ckEvery = new Option<int?>("--checkpoint-every");
+        var command = new Command("train", "Train a RetinaNet on a COCO-format data set (the paper's recipe by default, scaled to the batch).")
         {
-            Console.Error.WriteLine("retina train: not available yet in this build.");
-            return 2;
-        });
+            data, images, val, valImages, outDir, config, resume, arch, width, norm, weights, backboneWeights, trainable, batch, accum,
+            iterations, epochs, lr, optimizer, momentum, wd, warmup, schedule, steps, clip, minSizes, maxSize, flip, alpha, gamma, clsLoss, boxLoss,
+            threads, seed, evalEvery, ckEvery,
+        };
+        command.SetAction((pr, ct) => Task.FromResult(CliErrors.Run("train", () =>
+        {
+            var train = CocoSamples.Load(pr.GetValue(data)!, pr.GetValue(images));
+            CocoSamples? valSet = pr.GetValue(val) is string v ? CocoSamples.Load(v, pr.GetValue(valImages)) : null;
+            var dir = pr.GetValue(outDir)!;
+            TrainingOptions o = pr.GetValue(config) is string cf ? TrainingOptions.FromJson(File.ReadAllText(cf), cf)
+                : pr.GetValue(resume) && File.Exists(Path.Combine(dir, "config.json")) ? TrainingOptions.FromJson(File.ReadAllText(Path.Combine(dir, "config.json")), "config.json")
+                : new TrainingOptions();
+            var m = o.Model with
+            {
+                Backbone = pr.GetValue(arch) ?? o.Model.Backbone,
+                BackboneWidth = pr.GetValue(width) ?? o.Model.BackboneWidth,
+                BackboneNorm = pr.GetValue(norm) ?? o.Model.BackboneNorm,
+                TrainableBackboneLayers = pr.GetValue(trainable) ?? o.Model.TrainableBackboneLayers,
+                NumClasses = train.ClassNames.Count,
+                MaxSize = pr.GetValue(maxSize) ?? o.Model.MaxSize,
+                MinSize = pr.GetValue(minSizes) is { Length: > 0 } ms ? ms.Max() : o.Model.MinSize,
+                FocalAlpha = pr.GetValue(alpha) ?? o.Model.FocalAlpha,
+                FocalGamma = pr.GetValue(gamma) ?? o.Model.FocalGamma,
+                ClassificationLoss = pr.GetValue(clsLoss) ?? o.Model.ClassificationLoss,
+                BoxLoss = pr.GetValue(boxLoss) ?? o.Model.BoxLoss,
+            };
+            int batchSize = pr.GetValue(batch) ?? o.ImagesPerStep;
+            int accumulate = pr.GetValue(accum) ?? o.GradientAccumulation;
+            int iters = pr.GetValue(epochs) is double ep ? Math.Max(1, (int)Math.Ceiling(ep * train.Count / (batchSize * accumulate))) : pr.GetValue(iterations) ?? o.Iterations;
+            o = o with
+            {
+                Model = m,
+                Weights = pr.GetValue(weights) ?? o.Weights,
+                BackboneWeights = pr.GetValue(backboneWeights) ?? o.BackboneWeights,
+                ImagesPerStep = batchSize,
+                GradientAccumulation = accumulate,
+                Iterations = iters,
+                LearningRate = pr.GetValue(lr) ?? o.LearningRate,
+                Optimizer = pr.GetValue(optimizer) ?? o.Optimizer,
+                Momentum = pr.GetValue(momentum) ?? o.Momentum,
+                WeightDecay = pr.GetValue(wd) ?? o.WeightDecay,
+                WarmupIterations = pr.GetValue(warmup) ?? o.WarmupIterations,
+                Schedule = pr.GetValue(schedule) ?? o.Schedule,
+                LrSteps = pr.GetValue(steps) ?? o.LrSteps,
+                GradientClipNorm = pr.GetValue(clip) ?? o.GradientClipNorm,
+                TrainMinSizes = pr.GetValue(minSizes) is { Length: > 0 } sizes ? sizes : o.TrainMinSizes,
+                HorizontalFlipProbability = pr.GetValue(flip) ?? o.HorizontalFlipProbability,
+                Threads = pr.GetValue(threads) ?? o.Threads,
+                Seed = pr.GetValue(seed) ?? o.Seed,
+                EvalEvery = pr.GetValue(evalEvery) ?? o.EvalEvery,
+                CheckpointEvery = pr.GetValue(ckEvery) ?? o.CheckpointEvery,
+            };
+            var observer = new ConsoleTrainingObserver();
+            var trainer = new Trainer(o, train, dir)
+            {
+                Observer = observer,
+                Evaluator = valSet == null ? null : model => DetectorEvaluation.ToDictionary(DetectorEvaluation.Evaluate(model, valSet)),
+            };
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
+            Console.CancelKeyPress += onCancel;
+            TrainingResult result;
+            try
+            {
+                observer.Start(o.Iterations);
+                using (observer) result = trainer.Run(pr.GetValue(resume), cts.Token);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+            Console.WriteLine($"{result.StopReason}: {result.Iterations} iterations in {result.Elapsed.TotalMinutes:F1} min. Last checkpoint: {result.LastCheckpoint}");
+            if (result.BestCheckpoint != null) Console.WriteLine($"Best checkpoint: {result.BestCheckpoint}");
+            if (result.FinalMetrics != null)
+                Console.WriteLine("Final: " + string.Join("  ", result.FinalMetrics.Select(kv => $"{kv.Key} {kv.Value:F3}")));
+            return result.StopReason.StartsWith("stopped", StringComparison.Ordinal) ? 3 : 0;
+        })));
         return command;
     }
 }

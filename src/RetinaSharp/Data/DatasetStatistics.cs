@@ -63,7 +63,7 @@ public sealed class DatasetStatistics
             {
                 unknown++;
             }
-            var t = dataset.GetTarget(i);
+            var t = dataset.GetAnnotations(i);
             if (t.Boxes.Length == 0) withoutBoxes++;
             boxes += t.Boxes.Length;
             ignore += t.IgnoreBoxes.Length;

@@ -6,17 +6,17 @@ namespace RetinaSharp.Data;
 public abstract class DetectionDataset : IDetectionDataset
 {
     private readonly SampleInfo[] _infos;
-    private readonly DetectionTarget[] _targets;
+    private readonly ImageAnnotations[] _annotations;
     private readonly IImageReader _reader;
 
-    private protected DetectionDataset(string source, ClassList classes, SampleInfo[] infos, DetectionTarget[] targets,
+    private protected DetectionDataset(string source, ClassList classes, SampleInfo[] infos, ImageAnnotations[] annotations,
         IImageReader reader, BadSamplePolicy policy, DatasetReport report)
     {
-        if (infos.Length != targets.Length) throw new ArgumentException($"{infos.Length} samples but {targets.Length} targets.", nameof(targets));
+        if (infos.Length != annotations.Length) throw new ArgumentException($"{infos.Length} samples but {annotations.Length} annotation sets.", nameof(annotations));
         Source = source;
         Classes = classes;
         _infos = infos;
-        _targets = targets;
+        _annotations = annotations;
         _reader = reader;
         Policy = policy;
         Report = report;
@@ -30,21 +30,21 @@ public abstract class DetectionDataset : IDetectionDataset
 
     public SampleInfo GetInfo(int index) => _infos[index];
 
-    public DetectionTarget GetTarget(int index) => _targets[index];
+    public ImageAnnotations GetAnnotations(int index) => _annotations[index];
 
     public RgbImage LoadImage(int index) => _reader.Read(_infos[index].FilePath);
 
-    /// <summary>Keeps the usable drafts, in order, and finishes their targets.</summary>
-    private protected static (SampleInfo[] Infos, DetectionTarget[] Targets) Finish(IReadOnlyList<SampleDraft> drafts, ProblemLog log)
+    /// <summary>Keeps the usable drafts, in order, and finishes their annotations.</summary>
+    private protected static (SampleInfo[] Infos, ImageAnnotations[] Annotations) Finish(IReadOnlyList<SampleDraft> drafts, ProblemLog log)
     {
         var infos = new List<SampleInfo>(drafts.Count);
-        var targets = new List<DetectionTarget>(drafts.Count);
+        var annotations = new List<ImageAnnotations>(drafts.Count);
         foreach (var d in drafts)
         {
             if (d.IsBad) continue;
             infos.Add(d.ToInfo());
-            targets.Add(d.Finish(log));
+            annotations.Add(d.Finish(log));
         }
-        return ([.. infos], [.. targets]);
+        return ([.. infos], [.. annotations]);
     }
 }

@@ -23,7 +23,7 @@ public interface IDetectionDataset
 
     SampleInfo GetInfo(int index);
 
-    DetectionTarget GetTarget(int index);
+    ImageAnnotations GetAnnotations(int index);
 
     /// <summary>Decodes the image; throws <see cref="InvalidImageException"/> naming the file when it cannot.</summary>
     RgbImage LoadImage(int index);

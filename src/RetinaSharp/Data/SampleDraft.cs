@@ -65,7 +65,7 @@ internal sealed class SampleDraft(long imageId, string key, string annotationFil
     /// Drops boxes without area and clips the others to the image (when its size is known),
     /// recording a warning for each change.
     /// </summary>
-    public DetectionTarget Finish(ProblemLog log)
+    public ImageAnnotations Finish(ProblemLog log)
     {
         var boxes = new List<Box>(_objects.Count);
         var labels = new List<int>(_objects.Count);
@@ -101,8 +101,8 @@ internal sealed class SampleDraft(long imageId, string key, string annotationFil
             (o.Ignore ? ignoreLabels : labels).Add(o.Label);
         }
         return boxes.Count == 0 && ignoreBoxes.Count == 0
-            ? DetectionTarget.Empty
-            : new DetectionTarget([.. boxes], [.. labels], [.. ignoreBoxes], [.. ignoreLabels]);
+            ? ImageAnnotations.Empty
+            : new ImageAnnotations([.. boxes], [.. labels], [.. ignoreBoxes], [.. ignoreLabels]);
     }
 
     public SampleInfo ToInfo() => new(ImageId, Key, FilePath ?? "", Size);

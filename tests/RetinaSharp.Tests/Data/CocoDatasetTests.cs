@@ -46,14 +46,14 @@ public sealed class CocoDatasetTests : IDisposable
         Assert.Equal(new ImageSize(60, 50), ds.GetInfo(1).Size); // from the PNG header: the JSON has no size
         Assert.Equal(_dir["images/sub/c.png"], ds.GetInfo(2).FilePath);
 
-        var t = ds.GetTarget(0);
+        var t = ds.GetAnnotations(0);
         Assert.Equal([new Box(10.5f, 20, 40.5f, 35.25f)], t.Boxes);
         Assert.Equal([1], t.Labels);
         Assert.Equal([new Box(0, 0, 50, 40), new Box(60, 10, 65, 15)], t.IgnoreBoxes);
         Assert.Equal([2, 0], t.IgnoreLabels);
-        Assert.Equal([new Box(1, 2, 4, 6)], ds.GetTarget(1).Boxes);
-        Assert.Empty(ds.GetTarget(2).Boxes);
-        Assert.Empty(ds.GetTarget(2).IgnoreBoxes);
+        Assert.Equal([new Box(1, 2, 4, 6)], ds.GetAnnotations(1).Boxes);
+        Assert.Empty(ds.GetAnnotations(2).Boxes);
+        Assert.Empty(ds.GetAnnotations(2).IgnoreBoxes);
         Assert.Equal(0, ds.Report.ErrorCount);
         Assert.Equal(0, ds.Report.WarningCount);
     }
@@ -119,8 +119,8 @@ public sealed class CocoDatasetTests : IDisposable
             """);
         var ds = Open(json, BadSamplePolicy.Fail); // warnings never throw
         Assert.Equal(1, ds.Count);
-        Assert.Equal([new Box(0, 20, 7, 30), new Box(1, 1, 3, 3)], ds.GetTarget(0).Boxes);
-        Assert.Equal([0, 1], ds.GetTarget(0).Labels);
+        Assert.Equal([new Box(0, 20, 7, 30), new Box(1, 1, 3, 3)], ds.GetAnnotations(0).Boxes);
+        Assert.Equal([0, 1], ds.GetAnnotations(0).Labels);
         var problems = ds.Report.Problems;
         Assert.All(problems, p => Assert.Equal(ProblemSeverity.Warning, p.Severity));
         Assert.Contains(problems, p => p.Kind == ProblemKind.DegenerateBox && p.Item == "annotation 10 (image 1)" && p.Message.Contains("x2 <= x1"));

@@ -37,12 +37,12 @@ public sealed class CsvDatasetTests : IDisposable
         Assert.Equal("images/a, b.png", ds.GetInfo(0).Key);
         Assert.Equal(_dir["images/a, b.png"], ds.GetInfo(0).FilePath);
         Assert.Equal(new ImageSize(40, 60), ds.GetInfo(0).Size);
-        Assert.Equal([new Box(1, 2, 30.5f, 20), new Box(3, 4, 10, 12)], ds.GetTarget(0).Boxes);
-        Assert.Equal([1, 2], ds.GetTarget(0).Labels);
+        Assert.Equal([new Box(1, 2, 30.5f, 20), new Box(3, 4, 10, 12)], ds.GetAnnotations(0).Boxes);
+        Assert.Equal([1, 2], ds.GetAnnotations(0).Labels);
         Assert.Equal("images/empty.png", ds.GetInfo(1).Key);
-        Assert.Empty(ds.GetTarget(1).Boxes);
+        Assert.Empty(ds.GetAnnotations(1).Boxes);
         Assert.Equal(2L, ds.GetInfo(2).ImageId);
-        Assert.Equal([0], ds.GetTarget(2).Labels);
+        Assert.Equal([0], ds.GetAnnotations(2).Labels);
         Assert.Equal(0, ds.Report.ErrorCount + ds.Report.WarningCount);
     }
 
@@ -76,7 +76,7 @@ public sealed class CsvDatasetTests : IDisposable
         var csv = _dir.Write("ann.csv", "a.png,1,1,5,5,dog\n\"b.png,1,1,5,5,dog\na.png,2,2,3,3,cat\n");
         var ds = Open(csv);
         Assert.Equal(1, ds.Count);
-        Assert.Single(ds.GetTarget(0).Boxes);
+        Assert.Single(ds.GetAnnotations(0).Boxes);
         var p = Assert.Single(ds.Report.Problems);
         Assert.Equal("line 2", p.Item);
         Assert.Contains("never closed", p.Message);
@@ -110,7 +110,7 @@ public sealed class CsvDatasetTests : IDisposable
         _dir.WritePng("a.png", 20, 10);
         var csv = _dir.Write("ann.csv", "a.png,5,1,5,8,dog\na.png,1,1,4,0,dog\na.png,-2,1,30,8,cat\n");
         var ds = Open(csv, BadSamplePolicy.Fail);
-        Assert.Equal([new Box(0, 1, 20, 8)], ds.GetTarget(0).Boxes);
+        Assert.Equal([new Box(0, 1, 20, 8)], ds.GetAnnotations(0).Boxes);
         var problems = ds.Report.Problems;
         Assert.Equal(3, problems.Count);
         Assert.Contains(problems, p => p.Kind == ProblemKind.DegenerateBox && p.Item == "line 1");

@@ -14,12 +14,12 @@ public sealed class DataLoaderTests
     /// <summary>13 images, 5 portrait (w &lt; h) and 8 landscape or square, each with a box.</summary>
     private static InMemoryDetectionDataset Dataset(int count = 13)
     {
-        var samples = new List<(SampleInfo, DetectionTarget, RgbImage)>();
+        var samples = new List<(SampleInfo, ImageAnnotations, RgbImage)>();
         for (int i = 0; i < count; i++)
         {
             bool portrait = i % 3 == 1 || i == count - 1;
             int w = portrait ? 20 + i : 30 + 2 * i, h = portrait ? 31 + i : (i == 5 ? 30 + 2 * i : 18 + i);
-            var target = new DetectionTarget([new Box(1, 2, w / 2f, h - 1f)], [i % 2], [], []);
+            var target = new ImageAnnotations([new Box(1, 2, w / 2f, h - 1f)], [i % 2], [], []);
             samples.Add((new SampleInfo(100 + i, $"s{i}", $"s{i}.png", new ImageSize(h, w)), target, TestImages.Pattern(w, h, i)));
         }
         return new InMemoryDetectionDataset(ClassList.FromNames(["a", "b"]), samples);
@@ -145,7 +145,7 @@ public sealed class DataLoaderTests
                     var candidates = SmallTransform.MinSizes.Select(s => DetectionTransform.ResizedSize(item.OriginalSize, s, 64)).ToList();
                     Assert.Contains(item.ResizedSize, candidates);
                     shortSides.Add(Math.Min(item.ResizedSize.Height, item.ResizedSize.Width));
-                    var box = ds.GetTarget(item.SampleIndex).Boxes[0];
+                    var box = ds.GetAnnotations(item.SampleIndex).Boxes[0];
                     if (item.Flipped) box = DetectionTransform.FlipBoxes([box], item.OriginalSize.Width)[0];
                     Assert.Equal(DetectionTransform.ScaleBoxes([box], item.OriginalSize, item.ResizedSize)[0], item.Boxes[0]);
                 }
@@ -269,7 +269,7 @@ public sealed class DataLoaderTests
         public BadSamplePolicy Policy => inner.Policy;
         public DatasetReport Report => inner.Report;
         public SampleInfo GetInfo(int index) => inner.GetInfo(index);
-        public DetectionTarget GetTarget(int index) => inner.GetTarget(index);
+        public ImageAnnotations GetAnnotations(int index) => inner.GetAnnotations(index);
 
         public RgbImage LoadImage(int index)
         {

@@ -23,7 +23,7 @@ public sealed class DatasetFactoryTests
         dir.Write("csv/classes.csv", "x,0\n");
         var fromCsv = DatasetFactory.Open(new DatasetSpec(csv));
         Assert.IsType<CsvDetectionDataset>(fromCsv);
-        Assert.Single(fromCsv.GetTarget(0).Boxes);
+        Assert.Single(fromCsv.GetAnnotations(0).Boxes);
 
         dir.WritePng("voc/JPEGImages/1.jpg", 10, 10);
         dir.Write("voc/Annotations/1.xml", "<annotation><object><name>b</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>4</xmax><ymax>4</ymax></bndbox></object></annotation>");
@@ -32,7 +32,7 @@ public sealed class DatasetFactoryTests
         var voc = DatasetFactory.Open(new DatasetSpec(dir["voc"]) { Split = "val", Classes = names });
         Assert.IsType<VocDetectionDataset>(voc);
         Assert.Equal(["a", "b"], voc.Classes.Select(c => c.Name));
-        Assert.Equal([1], voc.GetTarget(0).Labels);
+        Assert.Equal([1], voc.GetAnnotations(0).Labels);
     }
 
     [Fact]

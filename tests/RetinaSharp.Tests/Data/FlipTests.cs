@@ -40,7 +40,7 @@ public sealed class FlipTests
     public void LoaderFlipsImageAndBoxesAndMapsPredictionsBack()
     {
         var image = TestImages.Pattern(40, 20, seed: 9);
-        var target = new DetectionTarget([new Box(2, 3, 12, 9)], [0], [new Box(30, 0, 40, 4)], [0]);
+        var target = new ImageAnnotations([new Box(2, 3, 12, 9)], [0], [new Box(30, 0, 40, 4)], [0]);
         var dataset = new InMemoryDetectionDataset(ClassList.FromNames(["a"]),
             [(new SampleInfo(1, "x", "x.png", new ImageSize(20, 40)), target, image)]);
         var options = new DataLoaderOptions
@@ -57,6 +57,13 @@ public sealed class FlipTests
         Assert.Equal(new Box(56, 6, 76, 18), item.Boxes[0]);
         Assert.Equal(new Box(0, 0, 20, 8), item.IgnoreBoxes[0]);
         Assert.Equal(target.Boxes[0], item.ToOriginal(item.Boxes)[0]);
+        var lossTarget = item.ToTarget();
+        Assert.Equal([56f, 6f, 76f, 18f], lossTarget.Boxes);
+        Assert.Equal([0f, 0f, 20f, 8f], lossTarget.IgnoreRegions);
+        Assert.Equal([0], lossTarget.Labels);
+        // The flat-array form used by the training code agrees with the Box form.
+        var transformed = new DetectionTransform(options.Transform).Apply(image, 40, 100, flip: true);
+        Assert.Equal([56f, 6f, 76f, 18f], DetectionTransform.TransformBoxes([2f, 3f, 12f, 9f], transformed, flip: true));
 
         var expected = new DetectionTransform(options.Transform).Apply(DetectionTransform.FlipImage(image), 40, false, out _);
         for (int c = 0; c < 3; c++)

@@ -108,7 +108,7 @@ public sealed class TransformParityTests
         var classes = ClassList.FromNames(["thing"]);
         var samples = images.Select((im, i) => (
             new SampleInfo(i, $"img{i}", $"img{i}.png", new ImageSize(im.Image.Height, im.Image.Width)),
-            new DetectionTarget(im.Boxes, new int[im.Boxes.Length], [], []),
+            new ImageAnnotations(im.Boxes, new int[im.Boxes.Length], [], []),
             im.Image)).ToList();
         var dataset = new InMemoryDetectionDataset(classes, samples);
         var options = DataLoaderOptions.Evaluation(batchSize: 3, new TransformOptions { MinSizes = [c.GetProperty("minSize").GetInt32()], MaxSize = c.GetProperty("maxSize").GetInt32() });

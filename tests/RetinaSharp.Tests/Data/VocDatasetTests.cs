@@ -48,13 +48,13 @@ public sealed class VocDatasetTests : IDisposable
         Assert.Equal(new ImageSize(60, 30), ds.GetInfo(1).Size); // no <size>: read from the image header
 
         // 1-based inclusive pixels: subtract 1 from xmin/ymin only, so the full image is [0, 0, W, H].
-        var t = ds.GetTarget(0);
+        var t = ds.GetAnnotations(0);
         Assert.Equal([new Box(0, 0, 50, 40)], t.Boxes);
         Assert.Equal([11], t.Labels); // dog
         Assert.Equal([new Box(9.5f, 11, 20, 30)], t.IgnoreBoxes);
         Assert.Equal([14], t.IgnoreLabels); // person
-        Assert.Equal([new Box(2, 3, 10, 20)], ds.GetTarget(1).Boxes);
-        Assert.Equal([7], ds.GetTarget(1).Labels);
+        Assert.Equal([new Box(2, 3, 10, 20)], ds.GetAnnotations(1).Boxes);
+        Assert.Equal([7], ds.GetAnnotations(1).Labels);
         Assert.Equal(0, ds.Report.ErrorCount + ds.Report.WarningCount);
     }
 
@@ -65,11 +65,11 @@ public sealed class VocDatasetTests : IDisposable
         Annotation("a", Object("dog", Box(1, 1, 5, 5)) + Object("cat", Box(2, 2, 9, 9), difficult: 1));
         Split("train", "a");
         var include = Open(options: DatasetOptions.Default with { Difficult = DifficultHandling.Include });
-        Assert.Equal([11, 7], include.GetTarget(0).Labels);
-        Assert.Empty(include.GetTarget(0).IgnoreBoxes);
+        Assert.Equal([11, 7], include.GetAnnotations(0).Labels);
+        Assert.Empty(include.GetAnnotations(0).IgnoreBoxes);
         var exclude = Open(options: DatasetOptions.Default with { Difficult = DifficultHandling.Exclude });
-        Assert.Equal([11], exclude.GetTarget(0).Labels);
-        Assert.Empty(exclude.GetTarget(0).IgnoreBoxes);
+        Assert.Equal([11], exclude.GetAnnotations(0).Labels);
+        Assert.Empty(exclude.GetAnnotations(0).IgnoreBoxes);
     }
 
     [Fact]
@@ -80,9 +80,9 @@ public sealed class VocDatasetTests : IDisposable
         Split("train", "a");
         var found = Open(options: DatasetOptions.Default with { DiscoverClasses = true });
         Assert.Equal(["ant", "zebra"], found.Classes.Select(c => c.Name));
-        Assert.Equal([1, 0], found.GetTarget(0).Labels);
+        Assert.Equal([1, 0], found.GetAnnotations(0).Labels);
         var given = Open(options: DatasetOptions.Default with { ClassNames = ["zebra", "ant", "emu"] });
-        Assert.Equal([0, 1], given.GetTarget(0).Labels);
+        Assert.Equal([0, 1], given.GetAnnotations(0).Labels);
         Assert.Equal(3, given.Classes.Count);
 
         // With the default 20 classes "zebra" is unknown.
@@ -165,7 +165,7 @@ public sealed class VocDatasetTests : IDisposable
         Annotation("a", Object("dog", Box(1, 1, 60, 30)) + Object("cat", Box(70, 1, 80, 30)));
         Split("train", "a");
         var ds = Open();
-        Assert.Equal([new Box(0, 0, 50, 30)], ds.GetTarget(0).Boxes);
+        Assert.Equal([new Box(0, 0, 50, 30)], ds.GetAnnotations(0).Boxes);
         Assert.Contains(ds.Report.Problems, p => p.Kind == ProblemKind.BoxClipped && p.File.EndsWith("a.xml") && p.Item.Contains("\"dog\""));
         Assert.Contains(ds.Report.Problems, p => p.Kind == ProblemKind.DegenerateBox && p.Item.Contains("\"cat\"") && p.Message.Contains("outside"));
     }

@@ -9,8 +9,8 @@ namespace RetinaSharp.Data.Coco;
 /// </summary>
 public sealed class CocoDetectionDataset : DetectionDataset
 {
-    private CocoDetectionDataset(string source, ClassList classes, SampleInfo[] infos, DetectionTarget[] targets, DatasetOptions options, DatasetReport report)
-        : base(source, classes, infos, targets, options.ImageReader, options.Policy, report)
+    private CocoDetectionDataset(string source, ClassList classes, SampleInfo[] infos, ImageAnnotations[] annotations, DatasetOptions options, DatasetReport report)
+        : base(source, classes, infos, annotations, options.ImageReader, options.Policy, report)
     {
     }
 
@@ -101,8 +101,8 @@ public sealed class CocoDetectionDataset : DetectionDataset
             draft.Add(new Box(x, y, x + w, y + h), label, ignore, item);
         }
 
-        var (infos, targets) = Finish(drafts, log);
-        return new CocoDetectionDataset(file, classes, infos, targets, options, report);
+        var (infos, annotations) = Finish(drafts, log);
+        return new CocoDetectionDataset(file, classes, infos, annotations, options, report);
     }
 
     private static ClassList ReadCategories(CocoFile coco, string file)

@@ -12,8 +12,8 @@ namespace RetinaSharp.Data.Csv;
 /// </summary>
 public sealed class CsvDetectionDataset : DetectionDataset
 {
-    private CsvDetectionDataset(string source, ClassList classes, SampleInfo[] infos, DetectionTarget[] targets, DatasetOptions options, DatasetReport report)
-        : base(source, classes, infos, targets, options.ImageReader, options.Policy, report)
+    private CsvDetectionDataset(string source, ClassList classes, SampleInfo[] infos, ImageAnnotations[] annotations, DatasetOptions options, DatasetReport report)
+        : base(source, classes, infos, annotations, options.ImageReader, options.Policy, report)
     {
     }
 
@@ -74,8 +74,8 @@ public sealed class CsvDetectionDataset : DetectionDataset
         if (options.CheckImageFiles)
             foreach (var draft in drafts)
                 if (!draft.IsBad) draft.CheckFile(options.ImageReader, log);
-        var (infos, targets) = Finish(drafts, log);
-        return new CsvDetectionDataset(file, classes, infos, targets, options, report);
+        var (infos, annotations) = Finish(drafts, log);
+        return new CsvDetectionDataset(file, classes, infos, annotations, options, report);
     }
 
     /// <summary>Reads a <c>class,id</c> file. Any problem in it is fatal: labels cannot be guessed.</summary>

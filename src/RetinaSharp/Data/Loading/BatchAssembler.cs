@@ -36,8 +36,8 @@ internal static class BatchAssembler
     private static BatchItem MakeItem(PreparedSample s, ImageSize resized)
     {
         var original = new ImageSize(s.Image.Height, s.Image.Width);
-        var boxes = s.Target.Boxes.AsSpan();
-        var ignore = s.Target.IgnoreBoxes.AsSpan();
+        var boxes = s.Annotations.Boxes.AsSpan();
+        var ignore = s.Annotations.IgnoreBoxes.AsSpan();
         // Flip first, in original pixels, like torchvision's reference transforms (which run before the model's resize).
         if (s.Flip)
         {
@@ -45,8 +45,8 @@ internal static class BatchAssembler
             ignore = DetectionTransform.FlipBoxes(ignore, original.Width);
         }
         return new BatchItem(s.SampleIndex, s.ImageId, original, resized, s.Flip,
-            DetectionTransform.ScaleBoxes(boxes, original, resized), s.Target.Labels,
-            DetectionTransform.ScaleBoxes(ignore, original, resized), s.Target.IgnoreLabels);
+            DetectionTransform.ScaleBoxes(boxes, original, resized), s.Annotations.Labels,
+            DetectionTransform.ScaleBoxes(ignore, original, resized), s.Annotations.IgnoreLabels);
     }
 
     /// <summary>Zeroes the part of one image's 3×H×W region outside its resized size (the buffer may be reused).</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using RetinaSharp.Data.Transforms;
 
 namespace RetinaSharp.Data.Loading;
@@ -35,4 +36,9 @@ public sealed record BatchItem(
         var scaled = DetectionTransform.ScaleBoxes(boxes, ResizedSize, OriginalSize);
         return Flipped ? DetectionTransform.FlipBoxes(scaled, OriginalSize.Width) : scaled;
     }
+
+    /// <summary>The targets in the loss's form: flat (x1, y1, x2, y2) floats in batch coordinates.</summary>
+    public DetectionTarget ToTarget() => new(
+        MemoryMarshal.Cast<Box, float>(Boxes.AsSpan()).ToArray(), Labels,
+        MemoryMarshal.Cast<Box, float>(IgnoreBoxes.AsSpan()).ToArray());
 }

@@ -69,7 +69,7 @@ public sealed class DetectionBatch : IDisposable
         if (images.Count == 0) throw new ArgumentException("No images to batch.", nameof(images));
         var samples = new List<PreparedSample>(images.Count);
         for (int i = 0; i < images.Count; i++)
-            samples.Add(new PreparedSample(i, i, images[i], DetectionTarget.Empty, transform.EvaluationMinSize, Flip: false));
+            samples.Add(new PreparedSample(i, i, images[i], ImageAnnotations.Empty, transform.EvaluationMinSize, Flip: false));
         int parallelism = maxDegreeOfParallelism < 0 ? Environment.ProcessorCount : Math.Max(1, maxDegreeOfParallelism);
         return BatchAssembler.Assemble(samples, transform, null, parallelism, default, default);
     }

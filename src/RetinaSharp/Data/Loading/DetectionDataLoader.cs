@@ -162,7 +162,7 @@ public sealed class DetectionDataLoader : IDisposable
             var sizes = Options.Transform.MinSizes;
             minSize = sizes[rng.NextInt(sizes.Count)];
         }
-        return new PreparedSample(index, info.ImageId, image, _dataset.GetTarget(index), minSize, flip);
+        return new PreparedSample(index, info.ImageId, image, _dataset.GetAnnotations(index), minSize, flip);
     }
 
     private int[][] Plan(int epoch)

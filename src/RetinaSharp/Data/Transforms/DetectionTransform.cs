@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using RetinaSharp.Imaging;
 
 namespace RetinaSharp.Data.Transforms;
@@ -24,6 +25,12 @@ public sealed class DetectionTransform
             float mean = Options.Mean[c], std = Options.Std[c];
             for (int b = 0; b < 256; b++) _lut[c * 256 + b] = (b / 255f - mean) / std;
         }
+    }
+
+    /// <summary>A transform with the given normalisation and padding; sizes are passed per call.</summary>
+    public DetectionTransform(float[] mean, float[] std, int sizeDivisible = 32)
+        : this(new TransformOptions { Mean = mean, Std = std, SizeDivisible = sizeDivisible })
+    {
     }
 
     public TransformOptions Options { get; }
@@ -58,6 +65,13 @@ public sealed class DetectionTransform
     }
 
     public ImageSize ResizedSize(ImageSize original, int minSize) => ResizedSize(original, minSize, Options.MaxSize);
+
+    /// <summary><see cref="ResizedSize(ImageSize, int, int)"/> as a (height, width) pair.</summary>
+    public static (int Height, int Width) ResizedSize(int height, int width, int minSize, int maxSize)
+    {
+        var size = ResizedSize(new ImageSize(height, width), minSize, maxSize);
+        return (size.Height, size.Width);
+    }
 
     /// <summary>The padded batch size: the largest height and width, each rounded up to a multiple of <paramref name="divisible"/>.</summary>
     public static ImageSize PaddedSize(ReadOnlySpan<ImageSize> sizes, int divisible)
@@ -129,6 +143,76 @@ public sealed class DetectionTransform
         {
             ArrayPool<float>.Shared.Return(scratch);
         }
+    }
+
+    /// <summary>Normalises, optionally flips, and resizes one image for the given shorter-side target and cap.</summary>
+    public TransformedImage Apply(RgbImage image, int minSize, int maxSize, bool flip = false)
+    {
+        var resized = ResizedSize(new ImageSize(image.Height, image.Width), minSize, maxSize);
+        var chw = new float[3 * resized.Height * resized.Width];
+        ApplyInto(image, resized, flip, chw, resized.Width, (long)resized.Height * resized.Width);
+        return new TransformedImage(chw, resized.Height, resized.Width, image.Height, image.Width);
+    }
+
+    /// <summary>The same transform for an image given as RGB floats in [0, 1], CHW (torchvision's input type).</summary>
+    public TransformedImage Apply(ReadOnlySpan<float> chw01, int height, int width, int minSize, int maxSize)
+    {
+        int plane = height * width;
+        if (chw01.Length != 3 * plane) throw new ArgumentException($"Expected {3 * plane} floats for a 3x{height}x{width} image, got {chw01.Length}.", nameof(chw01));
+        var normalized = ArrayPool<float>.Shared.Rent(3 * plane);
+        try
+        {
+            for (int c = 0; c < 3; c++)
+            {
+                float mean = Options.Mean[c], std = Options.Std[c];
+                var src = chw01.Slice(c * plane, plane);
+                var dst = normalized.AsSpan(c * plane, plane);
+                for (int i = 0; i < plane; i++) dst[i] = (src[i] - mean) / std;
+            }
+            var resized = ResizedSize(new ImageSize(height, width), minSize, maxSize);
+            var chw = BilinearResize.Resize(normalized.AsSpan(0, 3 * plane), 3, height, width, resized.Height, resized.Width);
+            return new TransformedImage(chw, resized.Height, resized.Width, height, width);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(normalized);
+        }
+    }
+
+    /// <summary>
+    /// Flat (x1, y1, x2, y2) boxes of the original image moved into a transformed one: mirrored if
+    /// <paramref name="flip"/>, then scaled per axis (the float arithmetic of <see cref="FlipBoxes"/> and <see cref="ScaleBoxes"/>).
+    /// </summary>
+    public static float[] TransformBoxes(ReadOnlySpan<float> boxes, TransformedImage t, bool flip)
+    {
+        var b = MemoryMarshal.Cast<float, Box>(boxes);
+        var from = new ImageSize(t.OriginalHeight, t.OriginalWidth);
+        var scaled = ScaleBoxes(flip ? FlipBoxes(b, t.OriginalWidth) : b, from, new ImageSize(t.Height, t.Width));
+        return MemoryMarshal.Cast<Box, float>(scaled.AsSpan()).ToArray();
+    }
+
+    /// <summary>The padded batch (height, width) for transformed images.</summary>
+    public (int Height, int Width) BatchSize(IReadOnlyList<TransformedImage> images)
+    {
+        var sizes = new ImageSize[images.Count];
+        for (int i = 0; i < sizes.Length; i++) sizes[i] = new ImageSize(images[i].Height, images[i].Width);
+        var padded = PaddedSize(sizes, Options.SizeDivisible);
+        return (padded.Height, padded.Width);
+    }
+
+    /// <summary>Copies transformed images into a new zero-padded [N, 3, height, width] array.</summary>
+    public float[] Pad(IReadOnlyList<TransformedImage> images, int height, int width)
+    {
+        var data = new float[images.Count * 3 * height * width];
+        for (int n = 0; n < images.Count; n++)
+        {
+            var t = images[n];
+            if (t.Height > height || t.Width > width) throw new ArgumentException($"Image {n} ({t.Width}x{t.Height}) does not fit a {width}x{height} batch.", nameof(images));
+            for (int c = 0; c < 3; c++)
+                for (int y = 0; y < t.Height; y++)
+                    t.Chw.AsSpan((c * t.Height + y) * t.Width, t.Width).CopyTo(data.AsSpan(((n * 3 + c) * height + y) * width, t.Width));
+        }
+        return data;
     }
 
     /// <summary>

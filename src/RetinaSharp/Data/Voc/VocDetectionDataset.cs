@@ -27,8 +27,8 @@ public sealed class VocDetectionDataset : DetectionDataset
         "diningtable", "dog", "horse", "motorbike", "person", "pottedplant", "sheep", "sofa", "train", "tvmonitor",
     ];
 
-    private VocDetectionDataset(string source, ClassList classes, SampleInfo[] infos, DetectionTarget[] targets, DatasetOptions options, DatasetReport report)
-        : base(source, classes, infos, targets, options.ImageReader, options.Policy, report)
+    private VocDetectionDataset(string source, ClassList classes, SampleInfo[] infos, ImageAnnotations[] annotations, DatasetOptions options, DatasetReport report)
+        : base(source, classes, infos, annotations, options.ImageReader, options.Policy, report)
     {
     }
 
@@ -86,8 +86,8 @@ public sealed class VocDetectionDataset : DetectionDataset
                 draft.Add(o.Box, label, o.Difficult && options.Difficult == DifficultHandling.Ignore, o.Item, o.File);
             }
         }
-        var (infos, targets) = Finish(drafts, log);
-        return new VocDetectionDataset(root, classes, infos, targets, options, report);
+        var (infos, annotations) = Finish(drafts, log);
+        return new VocDetectionDataset(root, classes, infos, annotations, options, report);
     }
 
     private static ClassList ChooseClasses(DatasetOptions options, List<List<VocObject>> parsed)

@@ -1,0 +1,242 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace RetinaSharp.Tensors.Serialization;
+
+/// <summary>
+/// Reads PyTorch files written by torch.save — the zip format (PyTorch ≥ 1.6) and the older
+/// "legacy" single-stream format (e.g. the original torchvision ImageNet ResNet weights) — through
+/// <see cref="PickleReader"/>, so no code in the file is ever run.
+/// </summary>
+public static class TorchCheckpoint
+{
+    private static readonly System.Numerics.BigInteger LegacyMagic =
+        System.Numerics.BigInteger.Parse("1950a86a20f9469cfc6c", System.Globalization.NumberStyles.HexNumber);
+
+    /// <summary>Loads a state dict: the top-level dict of tensors, or the one under "model"/"state_dict"/"model_state_dict" in a training checkpoint.</summary>
+    public static StateDict LoadStateDict(string path, string? key = null)
+    {
+        var root = Load(path);
+        var dict = FindStateDict(root, key, path);
+        var sd = new StateDict();
+        var used = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        foreach (var (k, v) in dict)
+        {
+            if (v is Tensor t)
+            {
+                // Tensors shared between entries get their own copies so each entry owns its tensor.
+                sd.Add(k.ToString()!, used.Add(t) ? t : t.CloneDetached().DetachFromScope());
+            }
+        }
+        DisposeOthers(root, used);
+        if (sd.Count == 0) throw new CheckpointFormatException($"{path}: the checkpoint holds no tensors.");
+        return sd;
+    }
+
+    /// <summary>Loads the whole pickled object: dictionaries, lists, numbers, strings and tensors.</summary>
+    public static object? Load(string path)
+    {
+        byte[] data;
+        try
+        {
+            data = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointFormatException($"{path}: cannot read: {e.Message}", e);
+        }
+        try
+        {
+            if (data.Length >= 4 && data[0] == 'P' && data[1] == 'K' && data[2] == 3 && data[3] == 4) return LoadZip(data, path);
+            if (data.Length >= 2 && data[0] == 0x80) return LoadLegacy(data, path);
+        }
+        catch (Exception e) when (IsFormatError(e))
+        {
+            throw new CheckpointFormatException($"{path}: malformed checkpoint: {e.Message}", e);
+        }
+        if (data.Length > 262 && data.AsSpan(257, 5).SequenceEqual("ustar"u8))
+            throw new CheckpointFormatException($"{path}: this is a tar-format PyTorch file (PyTorch < 0.4), which is not supported; re-save it with a newer torch.");
+        throw new CheckpointFormatException($"{path}: not a PyTorch checkpoint (neither a zip archive nor a pickle).");
+    }
+
+    /// <summary>Exceptions that malformed input can raise inside the BCL readers; all become one documented type.</summary>
+    internal static bool IsFormatError(Exception e) => e is InvalidDataException or InvalidOperationException or ArgumentException
+        or OverflowException or IndexOutOfRangeException or KeyNotFoundException or FormatException or InvalidCastException
+        or EndOfStreamException or System.Text.Json.JsonException or System.Text.DecoderFallbackException;
+
+    private static object? LoadZip(byte[] data, string path)
+    {
+        ZipArchive zip;
+        try
+        {
+            zip = new ZipArchive(new MemoryStream(data, writable: false), ZipArchiveMode.Read);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CheckpointFormatException($"{path}: corrupt zip archive: {e.Message}", e);
+        }
+        using (zip)
+        {
+            ZipArchiveEntry? pkl = null;
+            foreach (var e in zip.Entries)
+                if (e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) || e.FullName == "data.pkl") { pkl = e; break; }
+            if (pkl == null) throw new CheckpointFormatException($"{path}: zip archive without data.pkl: not a torch.save file.");
+            string prefix = pkl.FullName[..^"data.pkl".Length];
+            var pickle = ReadEntry(pkl, path);
+            var storages = new Dictionary<string, (StoredType Type, byte[] Bytes)>();
+            object? PersistentLoad(PickleTuple pid)
+            {
+                var r = ParseStoragePid(pid, path);
+                if (!storages.ContainsKey(r.Key))
+                {
+                    var type = ElementConversion.FromTorchStorage(r.TypeName, path);
+                    var entry = zip.GetEntry(prefix + "data/" + r.Key)
+                                ?? throw new CheckpointFormatException($"{path}: storage '{r.Key}' is missing from the archive.");
+                    long need = r.NumElements * ElementConversion.Size(type);
+                    if (entry.Length < need)
+                        throw new CheckpointFormatException($"{path}: storage '{r.Key}' has {entry.Length} bytes, {need} declared.");
+                    storages[r.Key] = (type, ReadEntry(entry, path));
+                }
+                return r;
+            }
+            var reader = new PickleReader(pickle, 0, path, PersistentLoad);
+            var root = reader.Load();
+            return Materialize(root, key => storages[key], path);
+        }
+    }
+
+    private static byte[] ReadEntry(ZipArchiveEntry e, string path)
+    {
+        if (e.Length > int.MaxValue) throw new CheckpointFormatException($"{path}: entry {e.FullName} is larger than 2 GB.");
+        var buf = new byte[e.Length];
+        using var s = e.Open();
+        s.ReadExactly(buf);
+        return buf;
+    }
+
+    private static object? LoadLegacy(byte[] data, string path)
+    {
+        object? NoPersistent(PickleTuple _) => throw new CheckpointFormatException($"{path}: unexpected persistent id in the header.");
+        var header = new PickleReader(data, 0, path, NoPersistent);
+        var magic = header.Load();
+        if (magic is not System.Numerics.BigInteger m || m != LegacyMagic)
+            throw new CheckpointFormatException($"{path}: not a PyTorch checkpoint (bad magic number).");
+        int pos = header.Position;
+        var version = new PickleReader(data, pos, path, NoPersistent);
+        if (version.Load() is not long v || v != 1001)
+            throw new CheckpointFormatException($"{path}: unsupported legacy protocol version.");
+        pos = version.Position;
+        var sysInfo = new PickleReader(data, pos, path, NoPersistent);
+        sysInfo.Load();
+        pos = sysInfo.Position;
+
+        var declared = new Dictionary<string, StorageRef>();
+        object? PersistentLoad(PickleTuple pid)
+        {
+            var r = ParseStoragePid(pid, path);
+            declared.TryAdd(r.Key, r with { ElementOffset = 0 });
+            return r;
+        }
+        var main = new PickleReader(data, pos, path, PersistentLoad);
+        var root = main.Load();
+        pos = main.Position;
+        var keysReader = new PickleReader(data, pos, path, NoPersistent);
+        if (keysReader.Load() is not List<object?> keys)
+            throw new CheckpointFormatException($"{path}: missing storage key list.");
+        pos = keysReader.Position;
+
+        var storages = new Dictionary<string, (StoredType Type, byte[] Bytes)>();
+        foreach (var k in keys)
+        {
+            var key = k as string ?? throw new CheckpointFormatException($"{path}: storage key is not a string.");
+            if (!declared.TryGetValue(key, out var r)) throw new CheckpointFormatException($"{path}: storage '{key}' is not referenced.");
+            var type = ElementConversion.FromTorchStorage(r.TypeName, path);
+            if (pos + 8 > data.Length) throw new CheckpointFormatException($"{path}: truncated before storage '{key}'.");
+            long numel = BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(pos, 8));
+            pos += 8;
+            long bytes = numel * ElementConversion.Size(type);
+            if (numel < 0 || bytes > data.Length - pos)
+                throw new CheckpointFormatException($"{path}: storage '{key}' declares {numel} elements, more than the file holds.");
+            storages[key] = (type, data.AsSpan(pos, (int)bytes).ToArray());
+            pos += (int)bytes;
+        }
+        return Materialize(root, key => storages.TryGetValue(key, out var s) ? s : throw new CheckpointFormatException($"{path}: storage '{key}' has no data."), path);
+    }
+
+    private static StorageRef ParseStoragePid(PickleTuple pid, string path)
+    {
+        var items = pid.Items;
+        if (items.Length < 5 || items[0] as string != "storage")
+            throw new CheckpointFormatException($"{path}: unsupported persistent object '{(items.Length > 0 ? items[0] : "")}' (only tensor storages are allowed).");
+        var type = items[1] as PickleGlobal ?? throw new CheckpointFormatException($"{path}: storage type is not a torch storage class.");
+        var key = items[2]?.ToString() ?? throw new CheckpointFormatException($"{path}: storage without key.");
+        if (items[4] is not long numel || numel < 0) throw new CheckpointFormatException($"{path}: storage '{key}' has an invalid size.");
+        long viewOffset = 0;
+        if (items.Length > 5 && items[5] is PickleTuple view && view.Items.Length >= 2 && view.Items[1] is long off) viewOffset = off;
+        return new StorageRef(type.Name, key, numel, viewOffset);
+    }
+
+    /// <summary>Replaces every pending tensor in the object graph by a real tensor (one per distinct description).</summary>
+    private static object? Materialize(object? root, Func<string, (StoredType Type, byte[] Bytes)> storage, string path)
+    {
+        var done = new Dictionary<PendingTensor, Tensor>(ReferenceEqualityComparer.Instance);
+        object? Visit(object? o)
+        {
+            switch (o)
+            {
+                case PendingTensor p:
+                    if (!done.TryGetValue(p, out var t))
+                    {
+                        var (type, bytes) = storage(p.Storage.Key);
+                        t = ElementConversion.Materialize(bytes, type, p.Offset, p.Shape, p.Stride, $"{path}: storage '{p.Storage.Key}'");
+                        done[p] = t;
+                    }
+                    return t;
+                case Dictionary<object, object?> d:
+                    foreach (var k in d.Keys.ToList()) d[k] = Visit(d[k]);
+                    return d;
+                case List<object?> l:
+                    for (int i = 0; i < l.Count; i++) l[i] = Visit(l[i]);
+                    return l;
+                case PickleTuple tu:
+                    for (int i = 0; i < tu.Items.Length; i++) tu.Items[i] = Visit(tu.Items[i]);
+                    return tu;
+                case PickleObject po:
+                    po.State = Visit(po.State);
+                    return po;
+                default:
+                    return o;
+            }
+        }
+        return Visit(root);
+    }
+
+    private static Dictionary<object, object?> FindStateDict(object? root, string? key, string path)
+    {
+        if (root is not Dictionary<object, object?> d)
+            throw new CheckpointFormatException($"{path}: the checkpoint is a {root?.GetType().Name ?? "None"}, not a dict of tensors.");
+        if (key != null)
+        {
+            return d.TryGetValue(key, out var sub) && sub is Dictionary<object, object?> sd
+                ? sd
+                : throw new CheckpointFormatException($"{path}: no dict under key '{key}'.");
+        }
+        foreach (var v in d.Values)
+            if (v is Tensor) return d;
+        foreach (var candidate in new[] { "model", "state_dict", "model_state_dict", "model_ema" })
+            if (d.TryGetValue(candidate, out var sub) && sub is Dictionary<object, object?> sd)
+                return sd;
+        throw new CheckpointFormatException($"{path}: no tensors at the top level and no 'model' or 'state_dict' entry; keys: {string.Join(", ", d.Keys)}.");
+    }
+
+    private static void DisposeOthers(object? o, HashSet<Tensor> keep)
+    {
+        switch (o)
+        {
+            case Tensor t when !keep.Contains(t): t.Dispose(); break;
+            case Dictionary<object, object?> d: foreach (var v in d.Values) DisposeOthers(v, keep); break;
+            case List<object?> l: foreach (var v in l) DisposeOthers(v, keep); break;
+            case PickleTuple tu: foreach (var v in tu.Items) DisposeOthers(v, keep); break;
+        }
+    }
+}

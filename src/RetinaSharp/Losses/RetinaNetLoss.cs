@@ -1,0 +1,159 @@
+using RetinaSharp.Anchors;
+using RetinaSharp.Boxes;
+using RetinaSharp.Data;
+using RetinaSharp.Matching;
+using RetinaSharp.Models;
+using RetinaSharp.Tensors;
+
+namespace RetinaSharp.Losses;
+
+/// <summary>The two terms of the RetinaNet loss and what went into them.</summary>
+public sealed record RetinaNetLossResult(Tensor Classification, Tensor BoxRegression, int ForegroundAnchors, int IgnoredAnchors) : IDisposable
+{
+    public void Dispose()
+    {
+        Classification.Dispose();
+        BoxRegression.Dispose();
+    }
+}
+
+/// <summary>
+/// The RetinaNet training loss as torchvision computes it: for each image, the classification loss
+/// summed over all non-ignored anchors and classes, and the box loss summed over foreground
+/// anchors, each divided by max(1, that image's foreground count); then averaged over images.
+/// Matching and target encoding run for the whole batch in parallel on plain arrays.
+/// </summary>
+public sealed class RetinaNetLoss(RetinaNetConfig config)
+{
+    private readonly Matcher _matcher = new(config.ForegroundIou, config.BackgroundIou, config.AllowLowQualityMatches);
+    private readonly BoxCoder _coder = new();
+
+    public RetinaNetConfig Config { get; } = config;
+
+    /// <param name="classLogits">[N, A, K].</param>
+    /// <param name="boxRegression">[N, A, 4].</param>
+    public RetinaNetLossResult Compute(Tensor classLogits, Tensor boxRegression, AnchorSet anchors, IReadOnlyList<DetectionTarget> targets)
+    {
+        int n = classLogits.Size(0), a = classLogits.Size(1), k = classLogits.Size(2);
+        if (targets.Count != n) throw new ArgumentException($"{targets.Count} targets for a batch of {n} images.");
+        if (anchors.Count != a) throw new ArgumentException($"{anchors.Count} anchors for head outputs with {a} per image.");
+        var labels = new int[n * a];
+        var rowWeights = new float[n * a];
+        var fgCounts = new int[n];
+        var ignored = new int[n];
+        var matchedPerImage = new int[n][];
+        Parallel.For(0, n, i =>
+        {
+            var t = targets[i];
+            var m = new int[a];
+            _matcher.Match(t.Boxes, anchors.Boxes, m, t.IgnoreRegions);
+            int fg = 0, ign = 0;
+            for (int j = 0; j < a; j++)
+            {
+                int mj = m[j];
+                labels[i * a + j] = mj >= 0 ? t.Labels[mj] : mj;
+                if (mj >= 0) fg++;
+                else if (mj == Matcher.Ignore) ign++;
+            }
+            float w = 1f / (Math.Max(1, fg) * n);
+            rowWeights.AsSpan(i * a, a).Fill(w);
+            fgCounts[i] = fg;
+            ignored[i] = ign;
+            matchedPerImage[i] = m;
+        });
+
+        using var flatLogits = classLogits.Reshape(n * a, k);
+        var cls = ClassificationLoss(flatLogits, labels, rowWeights, anchors, n, a);
+
+        int totalFg = 0;
+        foreach (var c in fgCounts) totalFg += c;
+        var fgRows = new int[totalFg];
+        var fgWeights = new float[totalFg];
+        var fgAnchors = new float[totalFg * 4];
+        var fgGt = new float[totalFg * 4];
+        int at = 0;
+        for (int i = 0; i < n; i++)
+        {
+            var m = matchedPerImage[i];
+            var boxes = targets[i].Boxes;
+            for (int j = 0; j < a; j++)
+            {
+                if (m[j] < 0) continue;
+                fgRows[at] = i * a + j;
+                fgWeights[at] = rowWeights[i * a + j];
+                Array.Copy(anchors.Boxes, j * 4, fgAnchors, at * 4, 4);
+                Array.Copy(boxes, m[j] * 4, fgGt, at * 4, 4);
+                at++;
+            }
+        }
+        var box = BoxLoss(boxRegression, n * a, fgRows, fgWeights, fgAnchors, fgGt);
+        int totalIgnored = 0;
+        foreach (var c in ignored) totalIgnored += c;
+        return new RetinaNetLossResult(cls, box, totalFg, totalIgnored);
+    }
+
+    private Tensor ClassificationLoss(Tensor flatLogits, int[] labels, float[] rowWeights, AnchorSet anchors, int n, int a)
+    {
+        return Config.ClassificationLoss switch
+        {
+            ClassificationLossKind.Focal => Functional.SigmoidFocalLossSparse(flatLogits, labels, rowWeights, Config.FocalAlpha, Config.FocalGamma),
+            ClassificationLossKind.AlphaBalancedCrossEntropy => Functional.SigmoidFocalLossSparse(flatLogits, labels, rowWeights, Config.FocalAlpha, 0f),
+            _ => throw new NotSupportedException($"Classification loss {Config.ClassificationLoss} is not available in this build."),
+        };
+    }
+
+    private Tensor BoxLoss(Tensor boxRegression, int rows, int[] fgRows, float[] fgWeights, float[] fgAnchors, float[] fgGt)
+    {
+        int f = fgRows.Length;
+        if (f == 0)
+        {
+            // No foreground anywhere: the loss is 0 but still connected to the graph, like torch's sum over an empty set.
+            using var flat0 = boxRegression.Reshape(rows, 4);
+            using var none = Functional.IndexSelectRows(flat0, []);
+            return none.Sum();
+        }
+        using var flat = boxRegression.Reshape(rows, 4);
+        using var pred = Functional.IndexSelectRows(flat, fgRows);
+        var w4 = new float[f * 4];
+        for (int i = 0; i < f; i++) w4.AsSpan(i * 4, 4).Fill(fgWeights[i]);
+        if (Config.BoxLoss == BoxLossKind.GIoU)
+        {
+            using var decoded = DecodeDifferentiable(pred, fgAnchors);
+            using var gt = Tensor.FromArray(fgGt, f, 4);
+            using var per = Functional.GeneralizedBoxIouLoss(decoded, gt);
+            using var w = Tensor.FromArray(fgWeights, f);
+            using var weighted = per.Mul(w);
+            return weighted.Sum();
+        }
+        var targets = new float[f * 4];
+        _coder.Encode(fgGt, fgAnchors, targets);
+        using var target = Tensor.FromArray(targets, f, 4);
+        using var weight = Tensor.FromArray(w4, f, 4);
+        float beta = Config.BoxLoss == BoxLossKind.SmoothL1 ? Config.SmoothL1Beta : 0f;
+        return Functional.SmoothL1Loss(pred, target, beta, Reduction.Sum, weight);
+    }
+
+    /// <summary>BoxCoder.Decode written with autograd ops, for losses on decoded boxes (GIoU).</summary>
+    private Tensor DecodeDifferentiable(Tensor deltas, float[] anchors)
+    {
+        int f = anchors.Length / 4;
+        var aw = new float[f]; var ah = new float[f]; var ax = new float[f]; var ay = new float[f];
+        for (int i = 0; i < f; i++)
+        {
+            aw[i] = anchors[i * 4 + 2] - anchors[i * 4];
+            ah[i] = anchors[i * 4 + 3] - anchors[i * 4 + 1];
+            ax[i] = anchors[i * 4] + 0.5f * aw[i];
+            ay[i] = anchors[i * 4 + 1] + 0.5f * ah[i];
+        }
+        using var scope = TensorScope.Enter();
+        var tw = Tensor.FromArray(aw, f, 1); var th = Tensor.FromArray(ah, f, 1);
+        var tx = Tensor.FromArray(ax, f, 1); var ty = Tensor.FromArray(ay, f, 1);
+        var cx = deltas.Narrow(1, 0, 1) * tw + tx;
+        var cy = deltas.Narrow(1, 1, 1) * th + ty;
+        var w = deltas.Narrow(1, 2, 1).Clamp(max: _coder.Clip).Exp() * tw;
+        var h = deltas.Narrow(1, 3, 1).Clamp(max: _coder.Clip).Exp() * th;
+        var hw = w * 0.5f;
+        var hh = h * 0.5f;
+        return Tensor.Cat([cx - hw, cy - hh, cx + hw, cy + hh], 1).MoveToOuterScope();
+    }
+}

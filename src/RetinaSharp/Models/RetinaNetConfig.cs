@@ -1,0 +1,144 @@
+using System.Text.Json.Serialization;
+using RetinaSharp.Models.Backbones;
+
+namespace RetinaSharp.Models;
+
+/// <summary>Which box regression loss to train with.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<BoxLossKind>))]
+public enum BoxLossKind
+{
+    /// <summary>L1 on encoded deltas (torchvision v1, detectron2).</summary>
+    L1,
+
+    /// <summary>Smooth L1 with β (the paper and Detectron, β = 0.11).</summary>
+    SmoothL1,
+
+    /// <summary>Generalised IoU on decoded boxes (torchvision v2).</summary>
+    GIoU,
+}
+
+/// <summary>Which classification loss to train with (focal loss and the paper's alternatives).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ClassificationLossKind>))]
+public enum ClassificationLossKind
+{
+    /// <summary>Sigmoid focal loss FL = −α_t (1 − p_t)^γ log p_t.</summary>
+    Focal,
+
+    /// <summary>α-balanced cross entropy (focal loss with γ = 0).</summary>
+    AlphaBalancedCrossEntropy,
+
+    /// <summary>Cross entropy on the hardest anchors only (online hard example mining).</summary>
+    Ohem,
+
+    /// <summary>Loss 0 where p_t exceeds a threshold, cross entropy below it (the paper's unstable variant).</summary>
+    Hinge,
+}
+
+/// <summary>
+/// Everything that defines a RetinaNet: architecture, anchors, matching, losses and inference
+/// thresholds. The defaults are torchvision's retinanet_resnet50_fpn (v1); <see cref="TorchvisionV2"/>
+/// gives retinanet_resnet50_fpn_v2. Saved with every checkpoint so a model reloads as trained.
+/// </summary>
+public sealed record RetinaNetConfig
+{
+    // ---- architecture --------------------------------------------------------------------
+    public string Backbone { get; init; } = "resnet50";
+
+    /// <summary>Scales every backbone stage's width (1 = published network).</summary>
+    public double BackboneWidth { get; init; } = 1;
+
+    [JsonConverter(typeof(JsonStringEnumConverter<NormKind>))]
+    public NormKind BackboneNorm { get; init; } = NormKind.FrozenBatchNorm;
+
+    /// <summary>Backbone stages trained, counted from layer4 down (0–5; torchvision's default 3).</summary>
+    public int TrainableBackboneLayers { get; init; } = 3;
+
+    /// <summary>Number of classes K (foreground only; no background class).</summary>
+    public int NumClasses { get; init; } = 91;
+
+    public int FpnChannels { get; init; } = 256;
+
+    /// <summary>P6 from C5 (paper, torchvision v2) instead of P5 (torchvision v1).</summary>
+    public bool P6FromC5 { get; init; }
+
+    /// <summary>GroupNorm in the head towers, convolutions without bias (torchvision v2).</summary>
+    public bool HeadGroupNorm { get; init; }
+
+    public int HeadDepth { get; init; } = 4;
+
+    /// <summary>Prior π for the classification bias; 0 disables the prior initialisation.</summary>
+    public float PriorProbability { get; init; } = 0.01f;
+
+    // ---- anchors and matching ------------------------------------------------------------
+    /// <summary>Base anchor size per pyramid level P3..P7.</summary>
+    public int[] AnchorSizes { get; init; } = [32, 64, 128, 256, 512];
+
+    /// <summary>Octave scales per level, as exponents of 2 (0, 1/3, 2/3 gives 3 scales).</summary>
+    public double[] AnchorScales { get; init; } = [0, 1.0 / 3, 2.0 / 3];
+
+    /// <summary>Aspect ratios h/w.</summary>
+    public double[] AspectRatios { get; init; } = [0.5, 1.0, 2.0];
+
+    public float ForegroundIou { get; init; } = 0.5f;
+    public float BackgroundIou { get; init; } = 0.4f;
+    public bool AllowLowQualityMatches { get; init; } = true;
+
+    // ---- losses --------------------------------------------------------------------------
+    public ClassificationLossKind ClassificationLoss { get; init; } = ClassificationLossKind.Focal;
+    public float FocalAlpha { get; init; } = 0.25f;
+    public float FocalGamma { get; init; } = 2f;
+
+    /// <summary>p_t threshold of the hinge variant.</summary>
+    public float HingeThreshold { get; init; } = 0.5f;
+
+    /// <summary>Anchors per image kept by OHEM.</summary>
+    public int OhemBatchSize { get; init; } = 256;
+
+    /// <summary>Foreground fraction enforced by OHEM (0.25 for 1:3), or 0 for no constraint.</summary>
+    public float OhemForegroundFraction { get; init; }
+
+    public BoxLossKind BoxLoss { get; init; } = BoxLossKind.L1;
+    public float SmoothL1Beta { get; init; } = 0.11f;
+
+    // ---- input transform -----------------------------------------------------------------
+    public int MinSize { get; init; } = 800;
+    public int MaxSize { get; init; } = 1333;
+    public float[] ImageMean { get; init; } = [0.485f, 0.456f, 0.406f];
+    public float[] ImageStd { get; init; } = [0.229f, 0.224f, 0.225f];
+
+    // ---- inference -----------------------------------------------------------------------
+    public float ScoreThreshold { get; init; } = 0.05f;
+    public float NmsThreshold { get; init; } = 0.5f;
+    public int TopKCandidates { get; init; } = 1000;
+    public int DetectionsPerImage { get; init; } = 300;
+
+    /// <summary>Anchors per location.</summary>
+    [JsonIgnore] public int AnchorsPerLocation => AnchorScales.Length * AspectRatios.Length;
+
+    /// <summary>torchvision's retinanet_resnet50_fpn_v2: P6 from C5, GroupNorm heads, GIoU loss.</summary>
+    public static RetinaNetConfig TorchvisionV2 { get; } = new() { P6FromC5 = true, HeadGroupNorm = true, BoxLoss = BoxLossKind.GIoU };
+
+    /// <summary>Anchor sizes per level as torchvision computes them: (x, int(x·2^(1/3)), int(x·2^(2/3))).</summary>
+    public int[][] AnchorSizesPerLevel()
+    {
+        var levels = new int[AnchorSizes.Length][];
+        for (int l = 0; l < levels.Length; l++)
+        {
+            levels[l] = new int[AnchorScales.Length];
+            for (int s = 0; s < AnchorScales.Length; s++)
+                levels[l][s] = (int)(AnchorSizes[l] * Math.Pow(2, AnchorScales[s]));
+        }
+        return levels;
+    }
+
+    public void Validate()
+    {
+        if (NumClasses <= 0) throw new ArgumentException($"NumClasses must be positive, got {NumClasses}.");
+        if (AnchorSizes.Length != 5) throw new ArgumentException($"AnchorSizes needs one size per level P3–P7 (5), got {AnchorSizes.Length}.");
+        if (AnchorScales.Length == 0 || AspectRatios.Length == 0) throw new ArgumentException("At least one anchor scale and one aspect ratio are needed.");
+        if (BackgroundIou > ForegroundIou) throw new ArgumentException($"BackgroundIou {BackgroundIou} must not exceed ForegroundIou {ForegroundIou}.");
+        if (MinSize <= 0 || MaxSize < MinSize) throw new ArgumentException($"Invalid input sizes: MinSize {MinSize}, MaxSize {MaxSize}.");
+        if (FpnChannels <= 0 || HeadDepth < 0) throw new ArgumentException("FpnChannels must be positive and HeadDepth non-negative.");
+        ResNetSpec.FromName(Backbone, BackboneWidth);
+    }
+}

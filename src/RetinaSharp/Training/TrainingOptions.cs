@@ -1,0 +1,109 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using RetinaSharp.Models;
+
+namespace RetinaSharp.Training;
+
+/// <summary>Learning-rate decay after the warmup.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ScheduleKind>))]
+public enum ScheduleKind
+{
+    /// <summary>Divide by 10 at each of <see cref="TrainingOptions.LrSteps"/> (the paper's recipe).</summary>
+    MultiStep,
+
+    /// <summary>Cosine decay to 0 over the run.</summary>
+    Cosine,
+}
+
+/// <summary>
+/// Everything a training run needs, with the paper's recipe as defaults (SGD, momentum 0.9, weight
+/// decay 1e-4, LR 0.01 for 16 images per step scaled linearly with the batch, ÷10 at 2/3 and 8/9
+/// of the run, linear warmup from 1/3 over 500 iterations, horizontal flip). Serialisable to JSON;
+/// the resolved options are saved next to every run.
+/// </summary>
+public sealed record TrainingOptions
+{
+    public RetinaNetConfig Model { get; init; } = new();
+
+    /// <summary>A full model checkpoint to start from (ours or a torchvision state dict).</summary>
+    public string? Weights { get; init; }
+
+    /// <summary>ImageNet backbone weights (a torchvision ResNet state dict) to start the body from.</summary>
+    public string? BackboneWeights { get; init; }
+
+    public int ImagesPerStep { get; init; } = 16;
+    public int GradientAccumulation { get; init; } = 1;
+
+    /// <summary>Number of optimiser steps.</summary>
+    public int Iterations { get; init; } = 90_000;
+
+    /// <summary>Learning rate for 16 images per step; scaled linearly to the effective batch.</summary>
+    public float BaseLearningRate { get; init; } = 0.01f;
+
+    /// <summary>Use this learning rate as is, without batch scaling (overrides <see cref="BaseLearningRate"/>).</summary>
+    public float? LearningRate { get; init; }
+
+    public string Optimizer { get; init; } = "sgd";
+    public float Momentum { get; init; } = 0.9f;
+    public float WeightDecay { get; init; } = 1e-4f;
+    public int WarmupIterations { get; init; } = 500;
+    public float WarmupFactor { get; init; } = 1f / 3;
+    public ScheduleKind Schedule { get; init; } = ScheduleKind.MultiStep;
+
+    /// <summary>Iterations at which the rate drops ×0.1; default 2/3 and 8/9 of the run (60k and 80k of 90k).</summary>
+    public long[]? LrSteps { get; init; }
+
+    /// <summary>Clip the global gradient norm to this value (0 = off).</summary>
+    public float GradientClipNorm { get; init; }
+
+    /// <summary>Training short sides; one is drawn per image (multi-scale when several).</summary>
+    public int[] TrainMinSizes { get; init; } = [800];
+
+    public float HorizontalFlipProbability { get; init; } = 0.5f;
+
+    public ulong Seed { get; init; }
+    public int Threads { get; init; } = Environment.ProcessorCount;
+    public int LoaderWorkers { get; init; } = 1;
+    public int LogEvery { get; init; } = 20;
+    public int CheckpointEvery { get; init; } = 1000;
+
+    /// <summary>Evaluate on the validation set every this many iterations (0 = only at the end).</summary>
+    public int EvalEvery { get; init; }
+
+    /// <summary>Stop after this many consecutive non-finite losses.</summary>
+    public int MaxNonFiniteSteps { get; init; } = 5;
+
+    /// <summary>Seconds of training after which the run stops and evaluates (0 = no limit).</summary>
+    public double TimeBudgetSeconds { get; init; }
+
+    [JsonIgnore] public int EffectiveBatch => ImagesPerStep * GradientAccumulation;
+
+    public float ResolvedLearningRate => LearningRate ?? BaseLearningRate * EffectiveBatch / 16f;
+
+    public long[] ResolvedLrSteps => LrSteps ?? [Iterations * 2L / 3, Iterations * 8L / 9];
+
+    public static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static TrainingOptions FromJson(string json, string source)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<TrainingOptions>(json, Json) ?? throw new InvalidDataException($"{source}: empty configuration.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{source}: invalid configuration at line {(e.LineNumber ?? 0) + 1}: {e.Message}", e);
+        }
+    }
+
+    public void Validate()
+    {
+        Model.Validate();
+        if (ImagesPerStep <= 0 || GradientAccumulation <= 0) throw new ArgumentException("Images per step and gradient accumulation must be positive.");
+        if (Iterations <= 0) throw new ArgumentException("Iterations must be positive.");
+        if (TrainMinSizes.Length == 0 || TrainMinSizes.Any(s => s <= 0)) throw new ArgumentException("Training sizes must be positive.");
+        if (Optimizer is not ("sgd" or "adamw")) throw new ArgumentException($"Unknown optimiser '{Optimizer}' (sgd or adamw).");
+    }
+}
