@@ -18,8 +18,6 @@ internal sealed class ImagePathResolver
         _allowOutside = allowOutside;
     }
 
-    public string Root => _root;
-
     /// <summary>The full path, or null with the reason in <paramref name="error"/>.</summary>
     public string? Resolve(string name, out string error)
     {

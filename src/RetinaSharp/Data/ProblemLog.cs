@@ -6,7 +6,6 @@ namespace RetinaSharp.Data;
 /// </summary>
 internal sealed class ProblemLog(BadSamplePolicy policy, DatasetReport report)
 {
-    public BadSamplePolicy Policy => policy;
     public DatasetReport Report => report;
 
     public void Error(ProblemKind kind, string file, string item, string message, Exception? inner = null)
