@@ -214,6 +214,14 @@ public sealed unsafe partial class Tensor : IDisposable
 
     public float[] ToArray() => ToArray<float>();
 
+    /// <summary>The raw little-endian bytes of the elements in row-major order (for exact comparisons and hashing).</summary>
+    public byte[] ToBytes()
+    {
+        using var c = IsContiguous ? null : ContiguousNoGrad();
+        var t = c ?? this;
+        return new ReadOnlySpan<byte>(t.DataPointer, checked((int)(NumElements * DType.ElementSize()))).ToArray();
+    }
+
     /// <summary>The value of a single-element tensor.</summary>
     public float Item()
     {

@@ -87,6 +87,7 @@ public sealed class Trainer(TrainingOptions options, IDetectionSamples train, st
         while (iteration < Options.Iterations)
         {
             if (cancellation.IsCancellationRequested) { stopReason = "cancelled"; break; }
+            if (Options.StopAtIteration is int stopAt && iteration >= stopAt) { stopReason = $"paused at iteration {iteration}"; break; }
             if (Options.TimeBudgetSeconds > 0 && elapsedBefore + clock.Elapsed.TotalSeconds >= Options.TimeBudgetSeconds) { stopReason = "time budget reached"; break; }
             optimizer.LearningRate = schedule.At(iteration);
             double cls = 0, box = 0;
@@ -153,7 +154,7 @@ public sealed class Trainer(TrainingOptions options, IDetectionSamples train, st
                 metrics = EvaluateAndKeepBest(model, optimizer, iteration, ref bestAp, metricsFile, SaveLast);
         }
         SaveLast();
-        if (Evaluator != null && stopReason != "cancelled")
+        if (Evaluator != null && stopReason == "completed" || Evaluator != null && stopReason == "time budget reached")
             metrics = EvaluateAndKeepBest(model, optimizer, iteration, ref bestAp, metricsFile, SaveLast);
         return new TrainingResult(iteration, TimeSpan.FromSeconds(elapsedBefore + clock.Elapsed.TotalSeconds), LastCheckpointPath,
             File.Exists(BestCheckpointPath) ? BestCheckpointPath : null, metrics, stopReason);

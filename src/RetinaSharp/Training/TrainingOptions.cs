@@ -73,6 +73,12 @@ public sealed record TrainingOptions
     /// <summary>Stop after this many consecutive non-finite losses.</summary>
     public int MaxNonFiniteSteps { get; init; } = 5;
 
+    /// <summary>
+    /// Stop this invocation when the iteration count reaches this value (writing a checkpoint), while
+    /// the schedule still spans <see cref="Iterations"/>; a later --resume continues from there.
+    /// </summary>
+    public int? StopAtIteration { get; init; }
+
     /// <summary>Seconds of training after which the run stops and evaluates (0 = no limit).</summary>
     public double TimeBudgetSeconds { get; init; }
 

@@ -41,19 +41,25 @@ internal static class BackgroundPainter
 
     private static void PaintGradient(Canvas canvas, Rgb c0, Rgb c1, double dx, double dy)
     {
-        // Normalise the projection over the four corners so the ramp runs corner to corner.
+        // Normalise the projection over the four corners so the ramp runs corner to corner. The ramp
+        // position is a column part plus a row part, so each pixel is one multiply-add per channel.
         double p0 = Math.Min(0, dx * canvas.Width) + Math.Min(0, dy * canvas.Height);
         double p1 = Math.Max(0, dx * canvas.Width) + Math.Max(0, dy * canvas.Height);
         double inv = 1 / Math.Max(1e-9, p1 - p0);
+        var column = new float[canvas.Width];
+        for (int x = 0; x < column.Length; x++) column[x] = (float)((x + 0.5) * dx * inv);
+        float dr = c1.R - c0.R, dg = c1.G - c0.G, db = c1.B - c0.B;
         for (int y = 0; y < canvas.Height; y++)
         {
+            float t = (float)(((y + 0.5) * dy - p0) * inv);
+            float r = c0.R + dr * t, g = c0.G + dg * t, b = c0.B + db * t;
             var row = canvas.Row(y);
-            for (int x = 0; x < canvas.Width; x++)
+            for (int x = 0; x < column.Length; x++)
             {
-                float t = (float)((((x + 0.5) * dx + (y + 0.5) * dy) - p0) * inv);
-                row[3 * x] = c0.R + (c1.R - c0.R) * t;
-                row[3 * x + 1] = c0.G + (c1.G - c0.G) * t;
-                row[3 * x + 2] = c0.B + (c1.B - c0.B) * t;
+                float u = column[x];
+                row[3 * x] = r + dr * u;
+                row[3 * x + 1] = g + dg * u;
+                row[3 * x + 2] = b + db * u;
             }
         }
     }

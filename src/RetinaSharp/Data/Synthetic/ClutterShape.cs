@@ -42,8 +42,8 @@ internal sealed class ClutterShape : ISignedDistanceShape
         _cosHalfSpan = Math.Cos(halfSpan);
         _harmonics = harmonics;
         for (int k = 0; k < harmonics.Length; k += 3) _wobble += harmonics[k];
-        // Harmonic amplitudes add up to at most 0.75 (see Sample), so a blob stays within 1.75 radii.
-        double reach = form == Form.Blob ? 2 * radius : radius + halfWidth;
+        // Harmonic amplitudes add up to under 0.39 (see Sample), so a blob stays within 1.4 radii.
+        double reach = form == Form.Blob ? 1.4 * radius : radius + halfWidth;
         MinX = cx - reach; MaxX = cx + reach;
         MinY = cy - reach; MaxY = cy + reach;
     }
@@ -140,12 +140,14 @@ internal sealed class ClutterShape : ISignedDistanceShape
             default:
             {
                 double radius = rng.Uniform(5, 0.12 * imageSize);
-                // Three harmonics (2nd to 5th) with amplitudes summing to at most 0.75: clearly not a circle or ellipse.
-                var harmonics = new double[9];
-                for (int k = 0; k < 3; k++)
+                // Harmonics 2 to 5 at random phases, amplitudes falling as 1/order: an irregular lump.
+                // A strong high harmonic would give lobes or points that read as a star or cross.
+                var harmonics = new double[12];
+                for (int k = 0; k < 4; k++)
                 {
-                    harmonics[3 * k] = rng.Uniform(0.1, 0.25);
-                    harmonics[3 * k + 1] = 2 + rng.NextInt(4);
+                    int order = k + 2;
+                    harmonics[3 * k] = rng.Uniform(0.12, 0.3) / order;
+                    harmonics[3 * k + 1] = order;
                     harmonics[3 * k + 2] = rng.Uniform(0, 2 * Math.PI);
                 }
                 return new ClutterShape(Form.Blob, 0, x, y, radius, 0, Math.PI, harmonics);

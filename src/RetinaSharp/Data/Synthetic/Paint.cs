@@ -41,8 +41,9 @@ internal sealed class Paint
     public static Paint Flat(Rgb color) => new(Fill.Flat, color, color);
 
     /// <summary>
-    /// A fill for an object sitting on <paramref name="under"/> (the mean colour beneath it). Every colour
-    /// the fill uses keeps <see cref="SyntheticSettings.MinContrast"/> from that background.
+    /// A fill for an object sitting on <paramref name="under"/> (the mean colour beneath it). The main
+    /// colour, and the second colour of stripes and gradients, keep <see cref="SyntheticSettings.MinContrast"/>
+    /// from that background; grain varies around the main colour.
     /// </summary>
     public static Paint SampleForObject(RandomGenerator rng, SyntheticSettings settings, Rgb under, PixelBox bounds)
     {

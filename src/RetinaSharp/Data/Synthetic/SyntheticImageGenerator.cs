@@ -95,21 +95,26 @@ public sealed class SyntheticImageGenerator
     }
 
     /// <summary>
-    /// The scene's objects alone on black: object <paramref name="objectIndex"/> in white, the others in
-    /// black over it, blended exactly like the real image, so a pixel's value / 255 is that object's
+    /// One image per object of the scene: the objects alone on black, that object in white and the others
+    /// in black over it, blended exactly like the real image, so a pixel's value / 255 is that object's
     /// visible coverage.
     /// </summary>
-    internal RgbImage RenderSilhouette(int index, SyntheticSplit split, int objectIndex)
+    internal List<RgbImage> RenderSilhouettes(int index, SyntheticSplit split)
     {
         var scene = Compose(index, split, keepBackground: false);
         int size = Settings.ImageSize;
+        var images = new List<RgbImage>(scene.FullMasks.Count);
         using var canvas = new Canvas(size, size);
-        canvas.Fill(Rgb.Black);
-        for (int i = 0; i < scene.FullMasks.Count; i++)
-            canvas.Composite(scene.FullMasks[i], Paint.Flat(i == objectIndex ? Rgb.White : Rgb.Black));
-        var image = new RgbImage(size, size);
-        canvas.WriteTo(image, null, 0);
-        return image;
+        for (int target = 0; target < scene.FullMasks.Count; target++)
+        {
+            canvas.Fill(Rgb.Black);
+            for (int i = 0; i < scene.FullMasks.Count; i++)
+                canvas.Composite(scene.FullMasks[i], Paint.Flat(i == target ? Rgb.White : Rgb.Black));
+            var image = new RgbImage(size, size);
+            canvas.WriteTo(image, null, 0);
+            images.Add(image);
+        }
+        return images;
     }
 
     private static bool FitsSizeLimits(PixelBox box, SyntheticSettings settings)

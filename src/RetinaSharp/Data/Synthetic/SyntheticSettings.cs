@@ -85,7 +85,6 @@ public sealed record SyntheticSettings
             BackgroundPatternProbability = 0.1,
             TexturedObjectFraction = 0.3,
             MaxClutter = 4,
-            NoiseStd = 2,
         },
         SyntheticDifficulty.Hard => new SyntheticSettings
         {

@@ -1,0 +1,140 @@
+using RetinaSharp.Data.Coco;
+using RetinaSharp.Data.Synthetic;
+using RetinaSharp.Evaluation;
+using RetinaSharp.Models;
+using RetinaSharp.Models.Backbones;
+using RetinaSharp.Tensors;
+using RetinaSharp.Training;
+using Xunit;
+
+namespace RetinaSharp.Tests.Training;
+
+/// <summary>The whole training loop on a tiny model and a small synthetic set.</summary>
+public sealed class TrainingLoopTests : IClassFixture<TrainingLoopTests.SmallSet>
+{
+    public sealed class SmallSet : IDisposable
+    {
+        public SmallSet()
+        {
+            Root = Path.Combine(Path.GetTempPath(), $"rs-train-{Guid.NewGuid():N}");
+            SyntheticDataset.Generate(new SyntheticOptions
+            {
+                Seed = 3,
+                TrainImages = 48,
+                ValImages = 16,
+                // Two well-separated shapes, at most two objects of 16 px or more: learnable in seconds.
+                Settings = SyntheticSettings.ForDifficulty(SyntheticDifficulty.Easy, 64) with
+                {
+                    Shapes = [ShapeKind.Circle, ShapeKind.Square],
+                    MinObjectSize = 16,
+                    MinVisibleSize = 16,
+                    MaxObjects = 2,
+                    EmptyImageFraction = 0,
+                },
+            }, Root);
+            Train = CocoSamples.Load(Path.Combine(Root, "train.json"), Path.Combine(Root, "train"));
+            Val = CocoSamples.Load(Path.Combine(Root, "val.json"), Path.Combine(Root, "val"));
+        }
+
+        public string Root { get; }
+        public CocoSamples Train { get; }
+        public CocoSamples Val { get; }
+
+        public void Dispose()
+        {
+            try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    private readonly SmallSet _set;
+
+    public TrainingLoopTests(SmallSet set) => _set = set;
+
+    private TrainingOptions Tiny(int iterations, int? stopAt = null) => new()
+    {
+        Model = new RetinaNetConfig
+        {
+            Backbone = "resnet18",
+            BackboneWidth = 1.0 / 8,
+            BackboneNorm = NormKind.GroupNorm,
+            TrainableBackboneLayers = 5,
+            NumClasses = _set.Train.ClassNames.Count,
+            FpnChannels = 32,
+            HeadDepth = 1,
+            AnchorSizes = [8, 16, 32, 64, 128],
+            MinSize = 64,
+            MaxSize = 64,
+            BoxLoss = BoxLossKind.SmoothL1,
+        },
+        Optimizer = "adamw",
+        LearningRate = 5e-3f,
+        ImagesPerStep = 8,
+        Iterations = iterations,
+        StopAtIteration = stopAt,
+        WarmupIterations = 2,
+        Schedule = ScheduleKind.Cosine,
+        TrainMinSizes = [64],
+        Threads = 2,
+        Seed = 11,
+        LogEvery = 1,
+        CheckpointEvery = 0,
+    };
+
+    private static List<double> Losses(string runDir) =>
+        File.ReadLines(Path.Combine(runDir, "metrics.jsonl"))
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .Where(e => e.TryGetProperty("loss", out _))
+            .Select(e => e.GetProperty("loss").GetDouble()).ToList();
+
+    [Fact]
+    public void Loss_falls_and_the_model_finds_objects()
+    {
+        var dir = Path.Combine(_set.Root, "run-learn");
+        var result = new Trainer(Tiny(100), _set.Train, dir).Run();
+        Assert.Equal("completed", result.StopReason);
+        var losses = Losses(dir);
+        double first = losses.Take(5).Average(), last = losses.TakeLast(5).Average();
+        Assert.True(last < 0.6 * first, $"loss went from {first:F3} to {last:F3}");
+        using var detector = RetinaNetDetector.Load(result.LastCheckpoint);
+        var eval = DetectorEvaluation.Evaluate(detector.Model, _set.Val);
+        // Chance level for random boxes on this set is AP50 < 0.01.
+        Assert.True(eval.AP50 > 0.05, $"AP50 {eval.AP50:F3} after training");
+    }
+
+    [Fact]
+    public void Resume_continues_bit_for_bit()
+    {
+        var straight = Path.Combine(_set.Root, "run-straight");
+        var split = Path.Combine(_set.Root, "run-split");
+        new Trainer(Tiny(8), _set.Train, straight).Run();
+        var first = new Trainer(Tiny(8, stopAt: 3), _set.Train, split).Run();
+        Assert.StartsWith("paused", first.StopReason);
+        var second = new Trainer(Tiny(8), _set.Train, split).Run(resume: true);
+        Assert.Equal(8, second.Iterations);
+        using var a = Checkpoint.Load(Path.Combine(straight, "last.safetensors"));
+        using var b = Checkpoint.Load(Path.Combine(split, "last.safetensors"));
+        Assert.Equal(a.Tensors.Keys.ToList(), b.Tensors.Keys.ToList());
+        foreach (var key in a.Tensors.Keys)
+            Assert.True(a.Tensors[key].ToBytes().AsSpan().SequenceEqual(b.Tensors[key].ToBytes()), $"{key} differs after resume");
+        Assert.Equal(Losses(straight), Losses(split));
+    }
+
+    [Fact]
+    public void Checkpoint_round_trips_model_config_and_class_names()
+    {
+        var options = Tiny(1);
+        using var model = new RetinaNet(options.Model, seed: 5);
+        var path = Path.Combine(_set.Root, "roundtrip.safetensors");
+        Checkpoint.Save(path, model, null, options, new TrainingState(7, 1, 2), _set.Train.ClassNames);
+        using var detector = RetinaNetDetector.Load(path);
+        Assert.Equal(options.Model.FpnChannels, detector.Model.Config.FpnChannels);
+        Assert.Equal(_set.Train.ClassNames, detector.ClassNames);
+        foreach (var ((ka, ta), (kb, tb)) in model.StateDict().Zip(detector.Model.StateDict()))
+        {
+            Assert.Equal(ka, kb);
+            Assert.True(ta.ToBytes().AsSpan().SequenceEqual(tb.ToBytes()), $"{ka} changed");
+        }
+        using var ck = Checkpoint.Load(path);
+        Assert.Equal(7, ck.State!.Iteration);
+    }
+}
