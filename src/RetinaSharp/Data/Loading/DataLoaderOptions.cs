@@ -1,0 +1,59 @@
+using RetinaSharp.Data.Transforms;
+
+namespace RetinaSharp.Data.Loading;
+
+/// <summary>How a <see cref="DetectionDataLoader"/> orders, augments and prefetches batches.</summary>
+public sealed record DataLoaderOptions
+{
+    public int BatchSize { get; init; } = 2;
+
+    /// <summary>Shuffle the order every epoch (deterministically from <see cref="Seed"/> and the epoch).</summary>
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>
+    /// Only put images of the same orientation in a batch (width &lt; height, or width ≥ height),
+    /// like torchvision's GroupedBatchSampler with two groups, so less of the batch is padding.
+    /// </summary>
+    public bool GroupByAspectRatio { get; init; } = true;
+
+    /// <summary>Random horizontal flip and, when the transform lists several MinSizes, a random shorter side per image.</summary>
+    public bool Augment { get; init; } = true;
+
+    public double FlipProbability { get; init; } = 0.5;
+
+    /// <summary>Leave out an epoch's incomplete batches (one per aspect group at most) instead of yielding them smaller.</summary>
+    public bool DropIncomplete { get; init; }
+
+    public TransformOptions Transform { get; init; } = TransformOptions.Default;
+
+    /// <summary>Threads building batches in the background; 0 builds them on the reading thread (then each resize runs in parallel).</summary>
+    public int Workers { get; init; } = 2;
+
+    /// <summary>Most batches built ahead of the reader and not yet taken (bounds memory).</summary>
+    public int Prefetch { get; init; } = 2;
+
+    /// <summary>Seeds shuffling and augmentation; the same seed gives the same batches whatever the thread timing.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Reuse the buffers of disposed batches.</summary>
+    public bool ReuseBuffers { get; init; } = true;
+
+    /// <summary>For evaluation and inference: data set order, no augmentation, the evaluation size.</summary>
+    public static DataLoaderOptions Evaluation(int batchSize = 1, TransformOptions? transform = null) => new()
+    {
+        BatchSize = batchSize,
+        Shuffle = false,
+        GroupByAspectRatio = false,
+        Augment = false,
+        Transform = transform ?? TransformOptions.Default,
+    };
+
+    internal void Validate()
+    {
+        if (BatchSize <= 0) throw new ArgumentException($"BatchSize {BatchSize} is not positive.");
+        if (Workers < 0) throw new ArgumentException($"Workers {Workers} is negative.");
+        if (Prefetch <= 0) throw new ArgumentException($"Prefetch {Prefetch} is not positive.");
+        if (!(FlipProbability >= 0 && FlipProbability <= 1)) throw new ArgumentException($"FlipProbability {FlipProbability} is not in [0, 1].");
+        Transform.Validate();
+    }
+}

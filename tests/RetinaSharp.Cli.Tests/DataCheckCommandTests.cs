@@ -1,0 +1,56 @@
+using System.CommandLine;
+using RetinaSharp.Cli.Commands;
+using RetinaSharp.Data;
+using RetinaSharp.Imaging;
+using Xunit;
+
+namespace RetinaSharp.Cli.Tests;
+
+public sealed class DataCheckCommandTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "retinasharp-cli-" + Guid.NewGuid().ToString("N"));
+
+    public DataCheckCommandTests()
+    {
+        Directory.CreateDirectory(_dir);
+        File.WriteAllBytes(Path.Combine(_dir, "a.png"), PngEncoder.Encode(new RgbImage(100, 60)));
+        File.WriteAllBytes(Path.Combine(_dir, "b.png"), PngEncoder.Encode(new RgbImage(40, 90)));
+        File.WriteAllText(Path.Combine(_dir, "classes.csv"), "cat,0\ndog,1\n");
+        // Boxes of sqrt(area) 10, 20 and 40; one box sticks out (clipped), one has no width (dropped).
+        File.WriteAllText(Path.Combine(_dir, "train.csv"),
+            "a.png,0,0,10,10,cat\na.png,0,0,20,20,dog\na.png,80,20,120,60,dog\na.png,5,5,5,9,cat\nb.png,,,,,\nmissing.png,1,1,2,2,cat\n");
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void PrintsSummaryAndProblems()
+    {
+        var output = new StringWriter();
+        int rc = DataCommand.Check(new DatasetSpec(Path.Combine(_dir, "train.csv")), decode: false, output, TextWriter.Null);
+        var text = output.ToString();
+        Assert.Equal(1, rc); // the missing image is an error
+        Assert.Contains("images: 2 (1 without boxes)", text);
+        Assert.Matches(@"0\s+0\s+cat\s+1\s+0", text);
+        Assert.Matches(@"1\s+1\s+dog\s+2\s+0", text);
+        Assert.Matches(@"< 16\s+1\n", text.Replace("\r", ""));
+        Assert.Matches(@"16-32\s+2\n", text.Replace("\r", "")); // 20, and the clipped box: [80, 20, 100, 60] → sqrt(800) ≈ 28.3
+        Assert.Contains("box aspect ratio (h/w): 1 to 2", text);
+        Assert.Contains("image width: 40 to 100; height: 60 to 90", text);
+        Assert.Contains("line 6: image file", text);
+        Assert.Contains("missing.png does not exist", text);
+        Assert.Contains("line 3: box [80, 20, 120, 60] extends outside the 100x60 image", text);
+        Assert.Contains("line 4: box [5, 5, 5, 9] has x2 <= x1; dropped", text);
+    }
+
+    [Fact]
+    public void IsASubcommandOfData()
+    {
+        var data = DataCommand.Create();
+        var check = Assert.Single(data.Subcommands);
+        Assert.Equal("check", check.Name);
+        var parse = data.Parse(["check", Path.Combine(_dir, "nothing.csv"), "--classes", Path.Combine(_dir, "classes.csv")]);
+        Assert.Empty(parse.Errors);
+        Assert.Equal(2, parse.Invoke()); // cannot open: no such file
+    }
+}
