@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RetinaSharp.Cli.Commands.Bench;
 
 namespace RetinaSharp.Cli.Commands;
 
@@ -7,11 +8,8 @@ internal static class BenchCommand
     public static Command Create()
     {
         var command = new Command("bench", "Benchmark kernels and inference.");
-        command.SetAction(_ =>
-        {
-            Console.Error.WriteLine("retina bench: not available yet in this build.");
-            return 2;
-        });
+        command.Subcommands.Add(BenchGemmCommand.Create());
+        command.Subcommands.Add(BenchConvCommand.Create());
         return command;
     }
 }
