@@ -3,32 +3,69 @@ namespace RetinaSharp.Tensors.Kernels;
 /// <summary>
 /// 2-D convolution kernels on raw NCHW buffers. Every entry point overwrites its output.
 /// </summary>
+/// <remarks>
+/// All three are GEMMs per image and group, with W = weight[K, C/g·kh·kw] (OIHW read as a matrix) and
+/// col = the im2col matrix [C/g·kh·kw, OH·OW]:
+/// forward Y = W·col, input gradient dcol = Wᵀ·dY followed by col2im, weight gradient dW = Σ dY·colᵀ.
+/// col is never materialised for the forward and weight-gradient products (the packers read the image
+/// directly); the input gradient goes through a bounded column chunk. A 1×1, stride-1, unpadded
+/// convolution is a plain GEMM on the image planes.
+/// </remarks>
 public static unsafe class Conv2dKernels
 {
+    /// <summary>Floats in one column-gradient chunk: about 4 MiB, so it is still cached when col2im reads it.</summary>
+    private const long ColumnChunkFloats = 1L << 20;
+
+    /// <summary>Taps up to this count live on the stack.</summary>
+    private const int StackTaps = 256;
+
     /// <summary>output[N,K,OH,OW] = conv(input[N,C,H,W], weight[K,C/g,kh,kw]) + bias[K] (bias may be null).</summary>
     public static void Forward(in Conv2dShape s, float* input, float* weight, float* bias, float* output)
     {
         s.Validate();
-        int oh = s.OutHeight, ow = s.OutWidth, cg = s.InChannelsPerGroup, kg = s.OutChannelsPerGroup;
-        for (int n = 0; n < s.Batch; n++)
-        for (int k = 0; k < s.OutChannels; k++)
+        Conv2dShape shape = s;
+        GemmIsa isa = Gemm.Isa;
+        int cg = shape.InChannelsPerGroup, kg = shape.OutChannelsPerGroup, area = shape.KernelH * shape.KernelW;
+        int depth = cg * area, pixels = shape.OutHeight * shape.OutWidth, plane = shape.InHeight * shape.InWidth;
+        int threads = KernelThreads.MaxThreads;
+
+        // Weights are the A operand of every image: pack them once per call.
+        var (mr, kcBlock) = Gemm.Blocking(isa);
+        long packedSize = PrepackedA.Size(kg, depth, mr);
+        float* packed = ScratchArena.Current.Get(ScratchSlot.ConvWeights, packedSize * shape.Groups);
+        for (int g = 0; g < shape.Groups; g++)
         {
-            int g = k / kg;
-            for (int y = 0; y < oh; y++)
-            for (int x = 0; x < ow; x++)
+            var w = new StridedOperand(weight + (long)g * kg * depth, depth, 1);
+            PrepackedA.Create(w, kg, depth, mr, kcBlock, packed + g * packedSize);
+        }
+
+        bool pointwise = IsPointwise(shape);
+        Span<ConvTap> taps = area <= StackTaps ? stackalloc ConvTap[area] : new ConvTap[area];
+        FillTaps(shape, taps);
+        fixed (ConvTap* tapPtr = taps)
+        {
+            for (int n = 0; n < shape.Batch; n++)
+            for (int g = 0; g < shape.Groups; g++)
             {
-                float sum = bias == null ? 0 : bias[k];
-                for (int c = 0; c < cg; c++)
-                for (int i = 0; i < s.KernelH; i++)
-                for (int j = 0; j < s.KernelW; j++)
+                float* image = input + ((long)n * shape.InChannels + g * cg) * plane;
+                float* result = output + ((long)n * shape.OutChannels + g * kg) * pixels;
+                if (pointwise)
                 {
-                    int iy = y * s.StrideH - s.PadH + i * s.DilationH, ix = x * s.StrideW - s.PadW + j * s.DilationW;
-                    if ((uint)iy >= (uint)s.InHeight || (uint)ix >= (uint)s.InWidth) continue;
-                    sum += input[(((long)n * s.InChannels + g * cg + c) * s.InHeight + iy) * s.InWidth + ix]
-                         * weight[(((long)k * cg + c) * s.KernelH + i) * s.KernelW + j];
+                    var cols = new StridedOperand(image, 1, plane);
+                    Gemm.Run(isa, kg, pixels, depth, PrepackedA.View(packed + g * packedSize, kg, mr), cols, 0f, result, pixels, threads);
                 }
-                output[(((long)n * s.OutChannels + k) * oh + y) * ow + x] = sum;
+                else
+                {
+                    var cols = new Im2ColOperand(image, tapPtr, shape);
+                    Gemm.Run(isa, kg, pixels, depth, PrepackedA.View(packed + g * packedSize, kg, mr), cols, 0f, result, pixels, threads);
+                }
             }
+        }
+
+        if (bias != null)
+        {
+            for (int n = 0; n < shape.Batch; n++)
+                ConvBias.Add(output + (long)n * shape.OutChannels * pixels, bias, shape.OutChannels, pixels);
         }
     }
 
@@ -36,24 +73,60 @@ public static unsafe class Conv2dKernels
     public static void BackwardInput(in Conv2dShape s, float* gradOutput, float* weight, float* gradInput)
     {
         s.Validate();
-        int oh = s.OutHeight, ow = s.OutWidth, cg = s.InChannelsPerGroup, kg = s.OutChannelsPerGroup;
-        new Span<float>(gradInput, checked(s.Batch * s.InChannels * s.InHeight * s.InWidth)).Clear();
-        for (int n = 0; n < s.Batch; n++)
-        for (int k = 0; k < s.OutChannels; k++)
+        Conv2dShape shape = s;
+        GemmIsa isa = Gemm.Isa;
+        int cg = shape.InChannelsPerGroup, kg = shape.OutChannelsPerGroup, area = shape.KernelH * shape.KernelW;
+        int depth = cg * area, pixels = shape.OutHeight * shape.OutWidth, plane = shape.InHeight * shape.InWidth;
+        int threads = KernelThreads.MaxThreads;
+        ScratchArena arena = ScratchArena.Current;
+
+        // A = Wᵀ: rows are im2col rows (channel, tap), depth is the output channel.
+        var (mr, kcBlock) = Gemm.Blocking(isa);
+        long packedSize = PrepackedA.Size(depth, kg, mr);
+        float* packed = arena.Get(ScratchSlot.ConvWeights, packedSize * shape.Groups);
+        for (int g = 0; g < shape.Groups; g++)
         {
-            int g = k / kg;
-            for (int y = 0; y < oh; y++)
-            for (int x = 0; x < ow; x++)
+            var wt = new StridedOperand(weight + (long)g * kg * depth, 1, depth);
+            PrepackedA.Create(wt, depth, kg, mr, kcBlock, packed + g * packedSize);
+        }
+
+        if (IsPointwise(shape))
+        {
+            for (int n = 0; n < shape.Batch; n++)
+            for (int g = 0; g < shape.Groups; g++)
             {
-                float go = gradOutput[(((long)n * s.OutChannels + k) * oh + y) * ow + x];
-                for (int c = 0; c < cg; c++)
-                for (int i = 0; i < s.KernelH; i++)
-                for (int j = 0; j < s.KernelW; j++)
+                var dy = new StridedOperand(gradOutput + ((long)n * shape.OutChannels + g * kg) * pixels, 1, pixels);
+                float* dx = gradInput + ((long)n * shape.InChannels + g * cg) * plane;
+                Gemm.Run(isa, depth, pixels, kg, PrepackedA.View(packed + g * packedSize, depth, mr), dy, 0f, dx, plane, threads);
+            }
+            return;
+        }
+
+        // Chunks of whole 64-pixel groups keep the GEMM's column tiles full.
+        int chunk = (int)Math.Clamp(ColumnChunkFloats / depth / 64 * 64, 64, Math.Max(64, pixels));
+        chunk = Math.Min(chunk, pixels);
+        float* columns = arena.Get(ScratchSlot.ConvColumns, (long)depth * chunk);
+        new Span<float>(gradInput, checked(shape.Batch * shape.InChannels * plane)).Clear();
+
+        Span<ConvTap> taps = area <= StackTaps ? stackalloc ConvTap[area] : new ConvTap[area];
+        FillTaps(shape, taps);
+        fixed (ConvTap* tapPtr = taps)
+        {
+            for (int n = 0; n < shape.Batch; n++)
+            for (int g = 0; g < shape.Groups; g++)
+            {
+                float* dyImage = gradOutput + ((long)n * shape.OutChannels + g * kg) * pixels;
+                float* dxImage = gradInput + ((long)n * shape.InChannels + g * cg) * plane;
+                for (int q0 = 0; q0 < pixels; q0 += chunk)
                 {
-                    int iy = y * s.StrideH - s.PadH + i * s.DilationH, ix = x * s.StrideW - s.PadW + j * s.DilationW;
-                    if ((uint)iy >= (uint)s.InHeight || (uint)ix >= (uint)s.InWidth) continue;
-                    gradInput[(((long)n * s.InChannels + g * cg + c) * s.InHeight + iy) * s.InWidth + ix]
-                        += go * weight[(((long)k * cg + c) * s.KernelH + i) * s.KernelW + j];
+                    int count = Math.Min(chunk, pixels - q0);
+                    var dy = new StridedOperand(dyImage + q0, 1, pixels);
+                    Gemm.Run(isa, depth, count, kg, PrepackedA.View(packed + g * packedSize, depth, mr), dy, 0f, columns, count, threads);
+                    var scatter = new Col2Im
+                    {
+                        Columns = columns, GradInput = dxImage, Taps = tapPtr, Shape = shape, PixelStart = q0, PixelCount = count,
+                    };
+                    KernelThreads.For(cg, Math.Max(1, (1 << 14) / Math.Max(1, area * count)), scatter);
                 }
             }
         }
@@ -63,28 +136,56 @@ public static unsafe class Conv2dKernels
     public static void BackwardWeight(in Conv2dShape s, float* input, float* gradOutput, float* gradWeight, float* gradBias)
     {
         s.Validate();
-        int oh = s.OutHeight, ow = s.OutWidth, cg = s.InChannelsPerGroup, kg = s.OutChannelsPerGroup;
-        new Span<float>(gradWeight, checked(s.OutChannels * cg * s.KernelH * s.KernelW)).Clear();
-        if (gradBias != null) new Span<float>(gradBias, s.OutChannels).Clear();
-        for (int n = 0; n < s.Batch; n++)
-        for (int k = 0; k < s.OutChannels; k++)
+        Conv2dShape shape = s;
+        GemmIsa isa = Gemm.Isa;
+        int cg = shape.InChannelsPerGroup, kg = shape.OutChannelsPerGroup, area = shape.KernelH * shape.KernelW;
+        int depth = cg * area, pixels = shape.OutHeight * shape.OutWidth, plane = shape.InHeight * shape.InWidth;
+        int threads = KernelThreads.MaxThreads;
+        bool pointwise = IsPointwise(shape);
+
+        Span<ConvTap> taps = area <= StackTaps ? stackalloc ConvTap[area] : new ConvTap[area];
+        FillTaps(shape, taps);
+        fixed (ConvTap* tapPtr = taps)
         {
-            int g = k / kg;
-            for (int y = 0; y < oh; y++)
-            for (int x = 0; x < ow; x++)
+            for (int n = 0; n < shape.Batch; n++)
             {
-                float go = gradOutput[(((long)n * s.OutChannels + k) * oh + y) * ow + x];
-                if (gradBias != null) gradBias[k] += go;
-                for (int c = 0; c < cg; c++)
-                for (int i = 0; i < s.KernelH; i++)
-                for (int j = 0; j < s.KernelW; j++)
+                // The first image writes the gradient, later ones accumulate onto it.
+                float beta = n == 0 ? 0f : 1f;
+                for (int g = 0; g < shape.Groups; g++)
                 {
-                    int iy = y * s.StrideH - s.PadH + i * s.DilationH, ix = x * s.StrideW - s.PadW + j * s.DilationW;
-                    if ((uint)iy >= (uint)s.InHeight || (uint)ix >= (uint)s.InWidth) continue;
-                    gradWeight[(((long)k * cg + c) * s.KernelH + i) * s.KernelW + j]
-                        += go * input[(((long)n * s.InChannels + g * cg + c) * s.InHeight + iy) * s.InWidth + ix];
+                    var dy = new PackOnDemand<StridedOperand>(
+                        new StridedOperand(gradOutput + ((long)n * shape.OutChannels + g * kg) * pixels, pixels, 1));
+                    float* image = input + ((long)n * shape.InChannels + g * cg) * plane;
+                    float* dw = gradWeight + (long)g * kg * depth;
+                    if (pointwise)
+                    {
+                        var cols = new StridedOperand(image, plane, 1);
+                        Gemm.Run(isa, kg, depth, pixels, dy, cols, beta, dw, depth, threads);
+                    }
+                    else
+                    {
+                        var cols = new Im2ColTransposedOperand(image, tapPtr, shape);
+                        Gemm.Run(isa, kg, depth, pixels, dy, cols, beta, dw, depth, threads);
+                    }
                 }
             }
         }
+
+        if (gradBias != null)
+        {
+            for (int n = 0; n < shape.Batch; n++)
+                ConvBias.SumRows(gradOutput + (long)n * shape.OutChannels * pixels, gradBias, shape.OutChannels, pixels, accumulate: n > 0);
+        }
+    }
+
+    /// <summary>A 1×1 kernel with unit stride and no padding reads each input pixel exactly once, in order.</summary>
+    private static bool IsPointwise(in Conv2dShape s) =>
+        s.KernelH == 1 && s.KernelW == 1 && s.StrideH == 1 && s.StrideW == 1 && s.PadH == 0 && s.PadW == 0;
+
+    private static void FillTaps(in Conv2dShape s, Span<ConvTap> taps)
+    {
+        for (int i = 0; i < s.KernelH; i++)
+        for (int j = 0; j < s.KernelW; j++)
+            taps[i * s.KernelW + j] = new ConvTap(s, i, j);
     }
 }

@@ -35,6 +35,9 @@ internal readonly unsafe struct PrepackedA : IGemmASource
         return new PrepackedA(buffer, paddedRows);
     }
 
+    /// <summary>A view of an operand already packed by <see cref="Create"/> into <paramref name="buffer"/>.</summary>
+    public static PrepackedA View(float* buffer, int m, int mr) => new(buffer, (m + mr - 1) / mr * mr);
+
     public float* Block(int i0, int mc, int p0, int kc, int mr, float* scratch) =>
         _data + (long)p0 * _paddedRows + (long)(i0 / mr) * kc * mr;
 }
