@@ -13,23 +13,29 @@ internal static unsafe class GemmPacking
     /// <summary>Outer index contiguous: each depth step of a panel is one run of r floats.</summary>
     public static void PackRows(float* dst, float* src, long strideP, int xc, int kc, int r, float scale)
     {
-        for (int x = 0; x < xc; x += r, dst += (long)kc * r)
+        // Depth-major order reads each source row front to back (prefetch-friendly, one page at a
+        // time) and scatters it over the panels, instead of walking every panel down a large stride.
+        int full = xc / r, tail = xc - full * r;
+        long panelSize = (long)kc * r;
+        for (int p = 0; p < kc; p++)
         {
-            int w = Math.Min(r, xc - x);
-            float* s = src + x;
-            float* d = dst;
-            if (w == r && scale == 1f)
+            float* s = src + p * strideP;
+            float* d = dst + (long)p * r;
+            if (scale == 1f)
             {
-                for (int p = 0; p < kc; p++, s += strideP, d += r) CopyRun(d, s, r);
+                for (int q = 0; q < full; q++) CopyRun(d + q * panelSize, s + q * r, r);
             }
             else
             {
-                for (int p = 0; p < kc; p++, s += strideP, d += r)
-                {
-                    int t = 0;
-                    for (; t < w; t++) d[t] = s[t] * scale;
-                    for (; t < r; t++) d[t] = 0f;
-                }
+                for (int q = 0; q < full; q++) ScaleRun(d + q * panelSize, s + q * r, r, scale);
+            }
+            if (tail > 0)
+            {
+                float* dt = d + full * panelSize;
+                float* st = s + full * r;
+                int t = 0;
+                for (; t < tail; t++) dt[t] = st[t] * scale;
+                for (; t < r; t++) dt[t] = 0f;
             }
         }
     }
@@ -41,21 +47,19 @@ internal static unsafe class GemmPacking
         {
             int w = Math.Min(r, xc - x);
             float* s = src + x * strideX;
-            int p = 0;
-            if (Avx.IsSupported && (w & 7) == 0)
+            // 8×8 blocks transposed in registers (8 loads and 8 stores instead of 64 scalar moves)
+            // cover whole groups of 8 rows and 8 depth steps; the rest is moved one element at a time.
+            int w8 = Avx.IsSupported ? w & ~7 : 0, kc8 = kc & ~7;
+            for (int t = 0; t < w8; t += 8)
             {
-                // 8×8 blocks transposed in registers: 8 loads and 8 stores instead of 64 scalar moves.
-                for (; p + 8 <= kc; p += 8)
-                {
-                    for (int t = 0; t < w; t += 8)
-                        Transpose8x8(s + t * strideX + p, strideX, dst + (long)p * r + t, r, scale);
-                }
+                for (int p = 0; p < kc8; p += 8)
+                    Transpose8x8(s + t * strideX + p, strideX, dst + (long)p * r + t, r, scale);
             }
             for (int t = 0; t < w; t++)
             {
                 float* row = s + t * strideX;
                 float* d = dst + t;
-                for (int q = p; q < kc; q++) d[(long)q * r] = row[q] * scale;
+                for (int q = t < w8 ? kc8 : 0; q < kc; q++) d[(long)q * r] = row[q] * scale;
             }
             for (int t = w; t < r; t++)
             {
@@ -93,6 +97,21 @@ internal static unsafe class GemmPacking
         }
         for (; t + 8 <= n; t += 8) Vector256.Store(Vector256.Load(s + t), d + t);
         for (; t < n; t++) d[t] = s[t];
+    }
+
+    /// <summary>d[i] = scale · s[i] for n floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ScaleRun(float* d, float* s, int n, float scale)
+    {
+        int t = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var v = Vector512.Create(scale);
+            for (; t + 16 <= n; t += 16) Vector512.Store(Vector512.Load(s + t) * v, d + t);
+        }
+        var v8 = Vector256.Create(scale);
+        for (; t + 8 <= n; t += 8) Vector256.Store(Vector256.Load(s + t) * v8, d + t);
+        for (; t < n; t++) d[t] = s[t] * scale;
     }
 
     /// <summary>Writes n zeros.</summary>
