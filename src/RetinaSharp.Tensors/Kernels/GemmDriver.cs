@@ -8,9 +8,9 @@ namespace RetinaSharp.Tensors.Kernels;
 /// blocks (pack Ã), then the NR-wide and MR-high register tiles.
 /// </summary>
 /// <remarks>
-/// Threads get disjoint rectangles of C and run the loop nest independently, each packing the B̃ and Ã
-/// it needs: there is no barrier anywhere, which matters on a machine where a thread can be
-/// descheduled at any time. The rectangle grid is chosen so that the redundant packing stays small
+/// C is cut into a grid of rectangles that threads claim one at a time and compute independently, each
+/// packing the B̃ and Ã it needs: there is no barrier anywhere, which matters on a machine where a thread
+/// can be descheduled at any time. The grid is chosen so that the redundant packing stays small
 /// compared with the arithmetic.
 /// </remarks>
 internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMicroKernel
@@ -31,14 +31,23 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
 
         var job = new Job<TA, TB> { A = a, B = b, M = m, N = n, K = k, Beta = beta, C = c, Ldc = ldc };
         if ((long)m * n * k < ParallelThreshold) threads = 1;
-        ChooseGrid(m, n, k, Math.Min(threads, KernelThreads.MaxThreads), out job.GridM, out job.GridN);
-        if (job.GridM * job.GridN == 1)
+        threads = Math.Min(threads, KernelThreads.MaxThreads);
+        int pieces = threads == 1 ? 1 : threads * PiecesPerThread;
+        ChooseGrid(m, n, k, pieces, threads, out job.GridM, out job.GridN);
+        threads = Math.Min(threads, job.GridM * job.GridN);
+        if (threads == 1)
         {
             Participant<TA, TB>(&job, 0, 1);
             return;
         }
-        KernelThreads.Region(job.GridM * job.GridN, &Participant<TA, TB>, &job);
+        KernelThreads.Region(threads, &Participant<TA, TB>, &job);
     }
+
+    /// <summary>
+    /// Rectangles of C per thread, handed out first come first served: on a shared machine a thread that
+    /// loses its core for a while leaves its later rectangles to the others instead of holding them up.
+    /// </summary>
+    internal static int PiecesPerThread = 2;
 
     /// <summary>Floats of scratch one thread needs for a packed B̃ panel.</summary>
     public static long PackBSize => (long)TKernel.KC * TKernel.NC;
@@ -48,28 +57,28 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
         where TB : unmanaged, IGemmOperand
     {
         var job = (Job<TA, TB>*)state;
-        int gridM = job->GridM, gridN = job->GridN;
-        if (participants != gridM * gridN)
-        {
-            // The pool could not provide every thread: fall back to one rectangle per participant along
-            // the dimension with more tiles (only reached with participants == 1 in practice).
-            gridM = participants;
-            gridN = 1;
-        }
-
+        int gridM = job->GridM, gridN = job->GridN, pieces = gridM * gridN;
         int mr = TKernel.MR, nr = TKernel.NR;
         int mPanels = (job->M + mr - 1) / mr, nPanels = (job->N + nr - 1) / nr;
-        int gi = participant / gridN, gj = participant % gridN;
-        int m0 = (int)((long)mPanels * gi / gridM) * mr;
-        int m1 = Math.Min(job->M, (int)((long)mPanels * (gi + 1) / gridM) * mr);
-        int n0 = (int)((long)nPanels * gj / gridN) * nr;
-        int n1 = Math.Min(job->N, (int)((long)nPanels * (gj + 1) / gridN) * nr);
-        if (m0 >= m1 || n0 >= n1) return;
-
-        ScratchArena arena = ScratchArena.Current;
-        float* packB = arena.Get(ScratchSlot.GemmPackB, PackBSize);
-        float* packA = job->A.NeedsScratch ? arena.Get(ScratchSlot.GemmPackA, (long)TKernel.MC * TKernel.KC) : null;
-        Block(ref job->A, ref job->B, m0, m1, n0, n1, job->K, job->Beta, job->C, job->Ldc, packA, packB);
+        float* packA = null, packB = null;
+        while (true)
+        {
+            int piece = Interlocked.Increment(ref job->Next) - 1;
+            if (piece >= pieces) return;
+            int gi = piece / gridN, gj = piece % gridN;
+            int m0 = (int)((long)mPanels * gi / gridM) * mr;
+            int m1 = Math.Min(job->M, (int)((long)mPanels * (gi + 1) / gridM) * mr);
+            int n0 = (int)((long)nPanels * gj / gridN) * nr;
+            int n1 = Math.Min(job->N, (int)((long)nPanels * (gj + 1) / gridN) * nr);
+            if (m0 >= m1 || n0 >= n1) continue;
+            if (packB == null)
+            {
+                ScratchArena arena = ScratchArena.Current;
+                packB = arena.Get(ScratchSlot.GemmPackB, PackBSize);
+                if (job->A.NeedsScratch) packA = arena.Get(ScratchSlot.GemmPackA, (long)TKernel.MC * TKernel.KC);
+            }
+            Block(ref job->A, ref job->B, m0, m1, n0, n1, job->K, job->Beta, job->C, job->Ldc, packA, packB);
+        }
     }
 
     private static void Block<TA, TB>(ref TA a, ref TB b, int m0, int m1, int n0, int n1, int k, float beta,
@@ -143,32 +152,38 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
     }
 
     /// <summary>
-    /// Splits threads into a gridM × gridN grid of C rectangles minimising the busiest thread's cost:
-    /// its register tiles (arithmetic) plus the panels it packs (A rows repacked per NC panel, B columns).
+    /// Splits C into a gridM × gridN grid of about <paramref name="pieces"/> rectangles, minimising the
+    /// busiest thread's cost: its share of register tiles (arithmetic) plus the panels each rectangle
+    /// packs (its A rows once per NC panel, its B columns once).
     /// </summary>
-    private static void ChooseGrid(int m, int n, int k, int threads, out int gridM, out int gridN)
+    private static void ChooseGrid(int m, int n, int k, int pieces, int threads, out int gridM, out int gridN)
     {
         gridM = 1;
         gridN = 1;
-        if (threads <= 1) return;
         int mr = TKernel.MR, nr = TKernel.NR;
         long mPanels = (m + mr - 1) / mr, nPanels = (n + nr - 1) / nr;
-        double best = double.MaxValue;
-        for (int gm = 1; gm <= threads; gm++)
+        // Fewer pieces only when C has too few tiles for the requested count.
+        for (int count = pieces; count > 1; count--)
         {
-            if (threads % gm != 0) continue;
-            int gn = threads / gm;
-            if (gm > mPanels || gn > nPanels) continue;
-            long rows = (mPanels + gm - 1) / gm * mr, cols = (nPanels + gn - 1) / gn * nr;
-            long ncBlocks = (cols + TKernel.NC - 1) / TKernel.NC;
-            // One packed float costs about as much time as a few dozen flops of the micro-kernel.
-            double cost = 2.0 * rows * cols * k + 24.0 * k * (rows * ncBlocks + cols);
-            if (cost < best)
+            double best = double.MaxValue;
+            for (int gm = 1; gm <= count; gm++)
             {
-                best = cost;
-                gridM = gm;
-                gridN = gn;
+                if (count % gm != 0) continue;
+                int gn = count / gm;
+                if (gm > mPanels || gn > nPanels) continue;
+                long rows = (mPanels + gm - 1) / gm * mr, cols = (nPanels + gn - 1) / gn * nr;
+                long ncBlocks = (cols + TKernel.NC - 1) / TKernel.NC;
+                // One packed float costs about as much time as a few dozen flops of the micro-kernel.
+                double perPiece = 2.0 * rows * cols * k + 24.0 * k * (rows * ncBlocks + cols);
+                double cost = perPiece * ((count + threads - 1) / threads);
+                if (cost < best)
+                {
+                    best = cost;
+                    gridM = gm;
+                    gridN = gn;
+                }
             }
+            if (best < double.MaxValue) return;
         }
     }
 
@@ -188,7 +203,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
     {
         public TA A;
         public TB B;
-        public int M, N, K, GridM, GridN;
+        public int M, N, K, GridM, GridN, Next;
         public float Beta;
         public float* C;
         public nint Ldc;
