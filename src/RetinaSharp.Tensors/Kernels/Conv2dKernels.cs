@@ -142,6 +142,8 @@ public static unsafe class Conv2dKernels
         int depth = cg * area, pixels = shape.OutHeight * shape.OutWidth, plane = shape.InHeight * shape.InWidth;
         int threads = KernelThreads.MaxThreads;
         bool pointwise = IsPointwise(shape);
+        var (mr, kcBlock) = Gemm.Blocking(isa);
+        float* packedDy = ScratchArena.Current.Get(ScratchSlot.ConvGradOutput, PrepackedA.Size(kg, pixels, mr));
 
         Span<ConvTap> taps = area <= StackTaps ? stackalloc ConvTap[area] : new ConvTap[area];
         FillTaps(shape, taps);
@@ -153,8 +155,10 @@ public static unsafe class Conv2dKernels
                 float beta = n == 0 ? 0f : 1f;
                 for (int g = 0; g < shape.Groups; g++)
                 {
-                    var dy = new PackOnDemand<StridedOperand>(
-                        new StridedOperand(gradOutput + ((long)n * shape.OutChannels + g * kg) * pixels, pixels, 1));
+                    // dY of this image is the A operand of every column rectangle: pack it once, in
+                    // parallel, rather than once per rectangle.
+                    var dyRows = new StridedOperand(gradOutput + ((long)n * shape.OutChannels + g * kg) * pixels, pixels, 1);
+                    var dy = PrepackedA.Create(dyRows, kg, pixels, mr, kcBlock, packedDy);
                     float* image = input + ((long)n * shape.InChannels + g * cg) * plane;
                     float* dw = gradWeight + (long)g * kg * depth;
                     if (pointwise)

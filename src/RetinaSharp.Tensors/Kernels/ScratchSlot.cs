@@ -5,7 +5,7 @@ internal enum ScratchSlot
 {
     GemmPackA,
     GemmPackB,
-    GemmPrepackedA,
+    ConvGradOutput,
     ConvColumns,
     ConvWeights,
     Count,
