@@ -22,21 +22,22 @@ internal static class BenchConvCommand
         var threads = new Option<int>("--threads") { Description = "Kernel threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var repeats = new Option<int>("--repeats") { Description = "Timed runs (the median is reported).", DefaultValueFactory = _ => 5 };
         var json = new Option<string?>("--json") { Description = "Also write the result to this JSON file." };
+        var paced = new Option<bool>("--paced") { Description = "After warm-up print 'ready', then time one run of each measurement per line read from stdin (for interleaving with another benchmark)." };
 
         var command = new Command("conv", "Measure 2-D convolution GFLOPS (forward, and forward + input and weight gradients).");
-        foreach (var option in new Option[] { batch, inChannels, outChannels, height, width, kernel, stride, padding, dilation, groups, threads, repeats, json })
+        foreach (var option in new Option[] { batch, inChannels, outChannels, height, width, kernel, stride, padding, dilation, groups, threads, repeats, json, paced })
             command.Options.Add(option);
         command.SetAction(parse =>
         {
             int kernelSize = parse.GetValue(kernel), s = parse.GetValue(stride), p = parse.GetValue(padding), d = parse.GetValue(dilation);
             var shape = new Conv2dShape(parse.GetValue(batch), parse.GetValue(inChannels), parse.GetValue(height), parse.GetValue(width),
                 parse.GetValue(outChannels), kernelSize, kernelSize, s, s, p, p, d, d, parse.GetValue(groups));
-            return Run(shape, parse.GetValue(threads), parse.GetValue(repeats), parse.GetValue(json));
+            return Run(shape, parse.GetValue(threads), parse.GetValue(repeats), parse.GetValue(json), parse.GetValue(paced));
         });
         return command;
     }
 
-    private static unsafe int Run(Conv2dShape s, int threads, int repeats, string? jsonPath)
+    private static unsafe int Run(Conv2dShape s, int threads, int repeats, string? jsonPath, bool paced)
     {
         try
         {
@@ -70,20 +71,15 @@ internal static class BenchConvCommand
         void BackwardInput() => Conv2dKernels.BackwardInput(s, gradOutput.Pointer, weight.Pointer, gradInput.Pointer);
         void BackwardWeight() => Conv2dKernels.BackwardWeight(s, input.Pointer, gradOutput.Pointer, gradWeight.Pointer, gradBias.Pointer);
 
-        double forward = BenchTimer.MedianSeconds(Forward, warmups: 2, repeats);
-        double backwardInput = BenchTimer.MedianSeconds(BackwardInput, warmups: 2, repeats);
-        double backwardWeight = BenchTimer.MedianSeconds(BackwardWeight, warmups: 2, repeats);
-        double total = BenchTimer.MedianSeconds(() => { Forward(); BackwardInput(); BackwardWeight(); }, warmups: 1, repeats);
+        double[] medians = BenchTimer.MedianSeconds(
+            [Forward, BackwardInput, BackwardWeight, () => { Forward(); BackwardInput(); BackwardWeight(); }],
+            warmups: 2, repeats, paced);
+        double forward = medians[0], backwardInput = medians[1], backwardWeight = medians[2], total = medians[3];
 
         // Multiply-adds of the forward pass; each gradient is another product of the same size.
         double flops = 2.0 * s.Batch * s.OutChannels * s.InChannelsPerGroup * s.KernelH * s.KernelW * s.OutHeight * s.OutWidth;
         double forwardGflops = flops / forward / 1e9, totalGflops = 3 * flops / total / 1e9;
-        Console.WriteLine($"conv2d {s.Batch}x{s.InChannels}x{s.InHeight}x{s.InWidth} -> {s.OutChannels} k={s.KernelH} s={s.StrideH} p={s.PadH} " +
-            $"d={s.DilationH} g={s.Groups} threads={KernelThreads.MaxThreads} isa={Gemm.Isa}");
-        Console.WriteLine($"  forward          {forward * 1e3,9:F2} ms  {forwardGflops,7:F1} GFLOPS");
-        Console.WriteLine($"  backward input   {backwardInput * 1e3,9:F2} ms  {flops / backwardInput / 1e9,7:F1} GFLOPS");
-        Console.WriteLine($"  backward weight  {backwardWeight * 1e3,9:F2} ms  {flops / backwardWeight / 1e9,7:F1} GFLOPS");
-        Console.WriteLine($"  forward+backward {total * 1e3,9:F2} ms  {totalGflops,7:F1} GFLOPS");
+        if (!paced) Print();
         if (jsonPath != null)
         {
             BenchJson.Write(jsonPath,
@@ -98,5 +94,15 @@ internal static class BenchConvCommand
             ]);
         }
         return 0;
+
+        void Print()
+        {
+            Console.WriteLine($"conv2d {s.Batch}x{s.InChannels}x{s.InHeight}x{s.InWidth} -> {s.OutChannels} k={s.KernelH} s={s.StrideH} p={s.PadH} " +
+                $"d={s.DilationH} g={s.Groups} threads={KernelThreads.MaxThreads} isa={Gemm.Isa}");
+            Console.WriteLine($"  forward          {forward * 1e3,9:F2} ms  {forwardGflops,7:F1} GFLOPS");
+            Console.WriteLine($"  backward input   {backwardInput * 1e3,9:F2} ms  {flops / backwardInput / 1e9,7:F1} GFLOPS");
+            Console.WriteLine($"  backward weight  {backwardWeight * 1e3,9:F2} ms  {flops / backwardWeight / 1e9,7:F1} GFLOPS");
+            Console.WriteLine($"  forward+backward {total * 1e3,9:F2} ms  {totalGflops,7:F1} GFLOPS");
+        }
     }
 }

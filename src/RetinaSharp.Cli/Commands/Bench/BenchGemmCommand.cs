@@ -17,15 +17,16 @@ internal static class BenchGemmCommand
         var threads = new Option<int>("--threads") { Description = "Kernel threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var repeats = new Option<int>("--repeats") { Description = "Timed runs (the median is reported).", DefaultValueFactory = _ => 10 };
         var json = new Option<string?>("--json") { Description = "Also write the result to this JSON file." };
+        var paced = new Option<bool>("--paced") { Description = "After warm-up print 'ready', then time one run per line read from stdin (for interleaving with another benchmark)." };
 
         var command = new Command("gemm", "Measure single-precision matrix multiply GFLOPS.");
-        foreach (var option in new Option[] { m, n, k, transA, transB, threads, repeats, json }) command.Options.Add(option);
+        foreach (var option in new Option[] { m, n, k, transA, transB, threads, repeats, json, paced }) command.Options.Add(option);
         command.SetAction(parse => Run(parse.GetValue(m), parse.GetValue(n), parse.GetValue(k), parse.GetValue(transA),
-            parse.GetValue(transB), parse.GetValue(threads), parse.GetValue(repeats), parse.GetValue(json)));
+            parse.GetValue(transB), parse.GetValue(threads), parse.GetValue(repeats), parse.GetValue(json), parse.GetValue(paced)));
         return command;
     }
 
-    private static unsafe int Run(int m, int n, int k, bool transA, bool transB, int threads, int repeats, string? jsonPath)
+    private static unsafe int Run(int m, int n, int k, bool transA, bool transB, int threads, int repeats, string? jsonPath, bool paced)
     {
         if (m <= 0 || n <= 0 || k <= 0 || threads <= 0 || repeats <= 0)
         {
@@ -40,12 +41,15 @@ internal static class BenchGemmCommand
         int lda = transA ? m : k, ldb = transB ? k : n;
 
         double seconds = BenchTimer.MedianSeconds(
-            () => Gemm.Sgemm(transA, transB, m, n, k, 1f, a.Pointer, lda, b.Pointer, ldb, 0f, c.Pointer, n),
-            warmups: 2, repeats);
+            [() => Gemm.Sgemm(transA, transB, m, n, k, 1f, a.Pointer, lda, b.Pointer, ldb, 0f, c.Pointer, n)],
+            warmups: 2, repeats, paced)[0];
         double gflops = 2.0 * m * n * k / seconds / 1e9;
 
-        Console.WriteLine($"sgemm {(transA ? "T" : "N")}{(transB ? "T" : "N")} m={m} n={n} k={k} threads={KernelThreads.MaxThreads} isa={Gemm.Isa}: " +
-            $"median {seconds * 1e3:F2} ms, {gflops:F1} GFLOPS");
+        if (!paced)
+        {
+            Console.WriteLine($"sgemm {(transA ? "T" : "N")}{(transB ? "T" : "N")} m={m} n={n} k={k} threads={KernelThreads.MaxThreads} isa={Gemm.Isa}: " +
+                $"median {seconds * 1e3:F2} ms, {gflops:F1} GFLOPS");
+        }
         if (jsonPath != null)
         {
             BenchJson.Write(jsonPath,
