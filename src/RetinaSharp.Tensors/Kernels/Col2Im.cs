@@ -18,32 +18,40 @@ internal unsafe struct Col2Im : IParallelRange
 
     public readonly void Execute(int channelStart, int channelEnd)
     {
-        Conv2dShape s = Shape;
-        int area = s.KernelH * s.KernelW, plane = s.InHeight * s.InWidth;
-        int maxRuns = PixelRun.MaxRuns(PixelCount, s.OutWidth);
-        Span<PixelRun> runs = maxRuns <= 1024 ? stackalloc PixelRun[maxRuns] : new PixelRun[maxRuns];
-        int runCount = PixelRun.Split(PixelStart, PixelCount, s.OutWidth, runs);
-        for (int c = channelStart; c < channelEnd; c++)
+        int stretch = Im2ColRows.MaxPixels(Shape.OutWidth);
+        Span<PixelRun> runs = stackalloc PixelRun[PixelRun.MaxRuns(stretch, Shape.OutWidth)];
+        for (int q0 = 0; q0 < PixelCount; q0 += stretch)
         {
-            float* channel = GradInput + (long)c * plane;
-            for (int t = 0; t < area; t++)
+            int runCount = PixelRun.Split(PixelStart + q0, Math.Min(stretch, PixelCount - q0), Shape.OutWidth, runs);
+            for (int c = channelStart; c < channelEnd; c++) Scatter(c, runs[..runCount], q0);
+        }
+    }
+
+    /// <summary>Adds the rows of channel c, pixels [q0, q0 + runs), onto its input-gradient plane.</summary>
+    private readonly void Scatter(int c, ReadOnlySpan<PixelRun> runs, int q0)
+    {
+        Conv2dShape s = Shape;
+        int area = s.KernelH * s.KernelW;
+        float* channel = GradInput + (long)c * s.InHeight * s.InWidth;
+        for (int t = 0; t < area; t++)
+        {
+            float* row = Columns + (long)(c * area + t) * PixelCount + q0;
+            ConvTap* tap = Taps + t;
+            foreach (PixelRun run in runs)
             {
-                float* row = Columns + (long)(c * area + t) * PixelCount;
-                ConvTap* tap = Taps + t;
-                for (int u = 0; u < runCount; u++)
+                int iy = tap->InputRow(run.Y, s);
+                int xa = Math.Max(run.X, tap->FirstX), xb = Math.Min(run.X + run.Length, tap->EndX);
+                if (iy < 0 || xb <= xa) continue;
+                float* dst = channel + (long)iy * s.InWidth + tap->OffsetX;
+                float* src = row + run.Offset - run.X;
+                if (s.StrideW == 1)
                 {
-                    PixelRun run = runs[u];
-                    int iy = tap->InputRow(run.Y, s);
-                    int xa = Math.Max(run.X, tap->FirstX), xb = Math.Min(run.X + run.Length, tap->EndX);
-                    if (iy < 0 || xb <= xa) continue;
-                    float* dst = channel + (long)iy * s.InWidth + tap->OffsetX;
-                    float* src = row + run.Offset - run.X;
-                    if (s.StrideW == 1) AddRun(dst + xa, src + xa, xb - xa);
-                    else
-                    {
-                        int stride = s.StrideW;
-                        for (int x = xa; x < xb; x++) dst[x * stride] += src[x];
-                    }
+                    AddRun(dst + xa, src + xa, xb - xa);
+                }
+                else
+                {
+                    int stride = s.StrideW;
+                    for (int x = xa; x < xb; x++) dst[x * stride] += src[x];
                 }
             }
         }

@@ -3,7 +3,8 @@ namespace RetinaSharp.Tensors.Kernels;
 /// <summary>
 /// The im2col matrix of one image and group as a GEMM B operand, packed straight from the image: outer
 /// index = output pixel, depth index = (channel, kernel row, kernel column). No column matrix is ever
-/// materialised; each depth step of a micro-panel is filled run by run from input rows.
+/// materialised: each depth step is built as one contiguous stretch of an im2col row (long runs of
+/// input-row copies) and then dealt out to the micro-panels with vector copies.
 /// </summary>
 internal readonly unsafe struct Im2ColOperand : IGemmOperand
 {
@@ -23,24 +24,31 @@ internal readonly unsafe struct Im2ColOperand : IGemmOperand
     public void Pack(float* dst, int x0, int xc, int p0, int kc, int r)
     {
         Conv2dShape s = _shape;
-        int area = s.KernelH * s.KernelW, plane = s.InHeight * s.InWidth, ow = s.OutWidth;
-        Span<PixelRun> runs = stackalloc PixelRun[PixelRun.MaxRuns(r, ow)];
-        for (int q0 = x0; q0 < x0 + xc; q0 += r, dst += (long)kc * r)
+        int area = s.KernelH * s.KernelW, plane = s.InHeight * s.InWidth;
+        // Whole micro-panels per stretch, so the stretches start on panel boundaries.
+        int stretch = Math.Max(r, Im2ColRows.MaxPixels(s.OutWidth) / r * r);
+        float* row = stackalloc float[stretch];
+        Span<PixelRun> runs = stackalloc PixelRun[PixelRun.MaxRuns(stretch, s.OutWidth)];
+        long panelSize = (long)kc * r;
+        for (int q0 = 0; q0 < xc; q0 += stretch)
         {
-            int w = Math.Min(r, x0 + xc - q0);
-            int runCount = PixelRun.Split(q0, w, ow, runs);
+            int count = Math.Min(stretch, xc - q0);
+            int runCount = PixelRun.Split(x0 + q0, count, s.OutWidth, runs);
+            ReadOnlySpan<PixelRun> used = runs[..runCount];
+            int full = count / r, tail = count - full * r;
+            float* panels = dst + q0 / r * panelSize;
             int c = p0 / area, t = p0 % area;
             for (int p = 0; p < kc; p++)
             {
-                float* d = dst + (long)p * r;
-                ConvTap* tap = _taps + t;
-                float* channel = _image + (long)c * plane;
-                for (int u = 0; u < runCount; u++)
+                Im2ColRows.FillRow(row, _image + (long)c * plane, _taps + t, used, s);
+                float* d = panels + (long)p * r;
+                for (int q = 0; q < full; q++) GemmPacking.CopyRun(d + q * panelSize, row + q * r, r);
+                if (tail > 0)
                 {
-                    PixelRun run = runs[u];
-                    FillRun(d + run.Offset, channel, tap, run, s);
+                    float* dt = d + full * panelSize;
+                    GemmPacking.CopyRun(dt, row + full * r, tail);
+                    GemmPacking.ZeroRun(dt + tail, r - tail);
                 }
-                if (w < r) GemmPacking.ZeroRun(d + w, r - w);
                 if (++t == area)
                 {
                     t = 0;
@@ -48,30 +56,5 @@ internal readonly unsafe struct Im2ColOperand : IGemmOperand
                 }
             }
         }
-    }
-
-    private static void FillRun(float* o, float* channel, ConvTap* tap, PixelRun run, in Conv2dShape s)
-    {
-        int iy = tap->InputRow(run.Y, s);
-        int xa = Math.Max(run.X, tap->FirstX), xb = Math.Min(run.X + run.Length, tap->EndX);
-        if (iy < 0 || xb <= xa)
-        {
-            GemmPacking.ZeroRun(o, run.Length);
-            return;
-        }
-        if (xa > run.X) GemmPacking.ZeroRun(o, xa - run.X);
-        float* src = channel + (long)iy * s.InWidth + tap->OffsetX;
-        float* dst = o - run.X;
-        if (s.StrideW == 1)
-        {
-            GemmPacking.CopyRun(dst + xa, src + xa, xb - xa);
-        }
-        else
-        {
-            int stride = s.StrideW;
-            for (int x = xa; x < xb; x++) dst[x] = src[x * stride];
-        }
-        int end = run.X + run.Length;
-        if (end > xb) GemmPacking.ZeroRun(dst + xb, end - xb);
     }
 }

@@ -3,7 +3,8 @@ namespace RetinaSharp.Tensors.Kernels;
 /// <summary>
 /// The transposed im2col matrix of one image and group as a GEMM B operand (for the weight gradient
 /// dW = dY·colᵀ): outer index = (channel, kernel row, kernel column), depth index = output pixel.
-/// Each outer index is one im2col row, written down a micro-panel column.
+/// The r im2col rows of a micro-panel are built contiguously in a small tile and then transposed into
+/// the panel with the same register transposes as dense packing.
 /// </summary>
 internal readonly unsafe struct Im2ColTransposedOperand : IGemmOperand
 {
@@ -22,41 +23,28 @@ internal readonly unsafe struct Im2ColTransposedOperand : IGemmOperand
     {
         Conv2dShape s = _shape;
         int area = s.KernelH * s.KernelW, plane = s.InHeight * s.InWidth;
-        int maxRuns = PixelRun.MaxRuns(kc, s.OutWidth);
-        Span<PixelRun> runs = maxRuns <= 512 ? stackalloc PixelRun[maxRuns] : new PixelRun[maxRuns];
-        int runCount = PixelRun.Split(p0, kc, s.OutWidth, runs);
-        for (int x = x0; x < x0 + xc; x += r, dst += (long)kc * r)
+        // A tile holds the r rows of one panel over a depth slice of at most MaxPixels / r steps.
+        int slice = Math.Max(8, Im2ColRows.MaxPixels(s.OutWidth) / r / 8 * 8);
+        float* tile = stackalloc float[r * slice];
+        Span<PixelRun> runs = stackalloc PixelRun[PixelRun.MaxRuns(slice, s.OutWidth)];
+        for (int ps = 0; ps < kc; ps += slice)
         {
-            int w = Math.Min(r, x0 + xc - x);
-            for (int t = 0; t < w; t++)
+            int depth = Math.Min(slice, kc - ps);
+            int runCount = PixelRun.Split(p0 + ps, depth, s.OutWidth, runs);
+            ReadOnlySpan<PixelRun> used = runs[..runCount];
+            float* panel = dst + (long)ps * r;
+            for (int x = 0; x < xc; x += r, panel += (long)kc * r)
             {
-                int row = x + t, c = row / area;
-                ConvTap* tap = _taps + (row - c * area);
-                float* channel = _image + (long)c * plane;
-                for (int u = 0; u < runCount; u++) FillRun(dst + t, r, channel, tap, runs[u], s);
-            }
-            for (int t = w; t < r; t++)
-            {
-                for (int p = 0; p < kc; p++) dst[(long)p * r + t] = 0f;
+                int w = Math.Min(r, xc - x);
+                for (int t = 0; t < w; t++)
+                {
+                    int index = x0 + x + t, c = index / area;
+                    Im2ColRows.FillRow(tile + t * depth, _image + (long)c * plane, _taps + (index - c * area), used, s);
+                }
+                // Rows of the tile are depth-contiguous: exactly the transposing case of dense packing,
+                // writing depth steps ps.. of this panel (its rows are r floats apart, kc·r per panel).
+                GemmPacking.PackColumns(panel, tile, depth, w, depth, r, 1f);
             }
         }
-    }
-
-    private static void FillRun(float* column, int r, float* channel, ConvTap* tap, PixelRun run, in Conv2dShape s)
-    {
-        float* o = column + (long)(run.Offset - run.X) * r;
-        int iy = tap->InputRow(run.Y, s);
-        int end = run.X + run.Length;
-        int xa = Math.Max(run.X, tap->FirstX), xb = Math.Min(end, tap->EndX);
-        if (iy < 0 || xb <= xa)
-        {
-            for (int x = run.X; x < end; x++) o[(long)x * r] = 0f;
-            return;
-        }
-        for (int x = run.X; x < xa; x++) o[(long)x * r] = 0f;
-        float* src = channel + (long)iy * s.InWidth + tap->OffsetX;
-        int stride = s.StrideW;
-        for (int x = xa; x < xb; x++) o[(long)x * r] = src[x * stride];
-        for (int x = xb; x < end; x++) o[(long)x * r] = 0f;
     }
 }
