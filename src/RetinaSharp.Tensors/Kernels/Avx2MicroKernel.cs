@@ -14,7 +14,7 @@ internal readonly unsafe struct Avx2MicroKernel : IGemmMicroKernel
     public static int NR => 16;
     public static int KC => 256;
     public static int MC => 6 * 24;
-    public static int NC => 16 * 256;
+    public static int NC => 16 * 64;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, float* b, float* c, nint ldc, float beta)

@@ -14,8 +14,8 @@ public sealed unsafe class GemmTests
     }
 
     // (m, n, k): degenerate vectors, sizes around the small-problem cut-off, edge tiles in every
-    // dimension, k past one depth block (KC = 256), m past one row block (MC ≤ 168) and n past one
-    // column panel (NC ≤ 4096).
+    // dimension, k past one depth block (KC ≤ 384), m past one row block (MC ≤ 168) and n past one
+    // column panel (NC ≤ 2048).
     private static readonly (int M, int N, int K)[] Shapes =
     [
         (1, 1, 1), (7, 7, 7), (1, 17, 255), (17, 1, 255), (7, 17, 1), (17, 7, 255),
