@@ -7,10 +7,9 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var command = new Command("bench", "Benchmark kernels and inference (compare with tools/bench_torch_*.py run in the same session).");
+        var command = new Command("bench", "Benchmark kernels and inference.");
         command.Subcommands.Add(BenchGemmCommand.Create());
         command.Subcommands.Add(BenchConvCommand.Create());
-        command.Subcommands.Add(BenchTrainStepCommand.Create());
         return command;
     }
 }

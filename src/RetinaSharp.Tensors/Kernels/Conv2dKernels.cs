@@ -11,151 +11,130 @@ namespace RetinaSharp.Tensors.Kernels;
 /// images are processed in parallel instead (each thread with its own buffers). Every entry point
 /// overwrites its output.
 /// </summary>
+/// <remarks>
+/// All three are GEMMs per image and group, with W = weight[K, C/g·kh·kw] (OIHW read as a matrix) and
+/// col = the im2col matrix [C/g·kh·kw, OH·OW]:
+/// forward Y = W·col, input gradient dcol = Wᵀ·dY followed by col2im, weight gradient dW = Σ dY·colᵀ.
+/// col is never materialised for the forward and weight-gradient products (the packers read the image
+/// directly); the input gradient goes through a bounded column chunk. A 1×1, stride-1, unpadded
+/// convolution is a plain GEMM on the image planes.
+/// </remarks>
 public static unsafe class Conv2dKernels
 {
-    /// <summary>Upper bound on the column buffer, in floats (64 MB).</summary>
-    internal static long MaxColumnFloats { get; set; } = 16L << 20;
+    /// <summary>Floats in one column-gradient chunk: about 4 MiB, so it is still cached when col2im reads it.</summary>
+    private const long ColumnChunkFloats = 1L << 20;
 
-    /// <summary>Below this many multiply-adds per image, a batch is split across threads by image.</summary>
-    private const long PerImageParallelMacs = 1L << 25;
-
-    private static bool IsPointwise(in Conv2dShape s) =>
-        s.KernelH == 1 && s.KernelW == 1 && s.StrideH == 1 && s.StrideW == 1 && s.PadH == 0 && s.PadW == 0;
-
-    private static int BandRows(in Conv2dShape s)
-    {
-        long perRow = (long)s.InChannelsPerGroup * s.KernelH * s.KernelW * s.OutWidth;
-        return (int)Math.Clamp(MaxColumnFloats / Math.Max(1, perRow), 1, s.OutHeight);
-    }
-
-    private static long MacsPerImage(in Conv2dShape s) =>
-        (long)s.OutChannels * s.OutHeight * s.OutWidth * s.InChannelsPerGroup * s.KernelH * s.KernelW;
-
-    /// <summary>Threads that each take whole images (1 when per-image GEMMs are big enough to split themselves).</summary>
-    private static int ImageThreads(in Conv2dShape s) =>
-        s.Batch > 1 && MacsPerImage(s) < PerImageParallelMacs ? Math.Min(KernelThreads.Available, s.Batch) : 1;
-
-    /// <summary>Per-thread working memory: the column buffer (and, for weight gradients, a private accumulator).</summary>
-    private sealed class Scratch : IDisposable
-    {
-        public float* Columns;
-        public float* Accumulator;
-
-        public Scratch(in Conv2dShape s, bool accumulator)
-        {
-            if (!IsPointwise(s))
-            {
-                long floats = (long)s.InChannelsPerGroup * s.KernelH * s.KernelW * BandRows(s) * s.OutWidth;
-                Columns = (float*)NativeMemory.AlignedAlloc((nuint)(floats * sizeof(float)), 64);
-            }
-            if (accumulator)
-            {
-                long w = (long)s.OutChannels * s.InChannelsPerGroup * s.KernelH * s.KernelW;
-                Accumulator = (float*)NativeMemory.AlignedAlloc((nuint)(w * sizeof(float)), 64);
-                new Span<float>(Accumulator, (int)w).Clear();
-            }
-        }
-
-        public void Dispose()
-        {
-            if (Columns != null) NativeMemory.AlignedFree(Columns);
-            if (Accumulator != null) NativeMemory.AlignedFree(Accumulator);
-            Columns = Accumulator = null;
-        }
-    }
-
-    /// <summary>Runs <paramref name="perImage"/>(n, scratch) for every image, splitting images across threads when that pays.</summary>
-    private static void ForEachImage(in Conv2dShape s, bool accumulator, Action<int, Scratch> perImage, Action<Scratch>? finish = null)
-    {
-        int threads = ImageThreads(s);
-        var shape = s;
-        var scratches = new Scratch[threads];
-        try
-        {
-            KernelThreads.Run(threads, t =>
-            {
-                var scratch = scratches[t] = new Scratch(shape, accumulator);
-                int n0 = shape.Batch * t / threads, n1 = shape.Batch * (t + 1) / threads;
-                for (int n = n0; n < n1; n++) perImage(n, scratch);
-            });
-            if (finish != null) foreach (var sc in scratches) finish(sc);
-        }
-        finally
-        {
-            foreach (var sc in scratches) sc?.Dispose();
-        }
-    }
+    /// <summary>Taps up to this count live on the stack.</summary>
+    private const int StackTaps = 256;
 
     /// <summary>output[N,K,OH,OW] = conv(input[N,C,H,W], weight[K,C/g,kh,kw]) + bias[K] (bias may be null).</summary>
     public static void Forward(in Conv2dShape s, float* input, float* weight, float* bias, float* output)
     {
         s.Validate();
-        var shape = s;
-        int oh = s.OutHeight, ow = s.OutWidth, cg = s.InChannelsPerGroup, kg = s.OutChannelsPerGroup;
-        int kdim = cg * s.KernelH * s.KernelW;
-        long inPlane = (long)s.InHeight * s.InWidth, outPlane = (long)oh * ow;
-        bool pointwise = IsPointwise(s);
-        int band = pointwise ? oh : BandRows(s);
-        ForEachImage(s, false, (n, scratch) =>
+        Conv2dShape shape = s;
+        GemmIsa isa = Gemm.Isa;
+        int cg = shape.InChannelsPerGroup, kg = shape.OutChannelsPerGroup, area = shape.KernelH * shape.KernelW;
+        int depth = cg * area, pixels = shape.OutHeight * shape.OutWidth, plane = shape.InHeight * shape.InWidth;
+        int threads = KernelThreads.MaxThreads;
+
+        // Weights are the A operand of every image: pack them once per call.
+        var (mr, kcBlock) = Gemm.Blocking(isa);
+        long packedSize = PrepackedA.Size(kg, depth, mr);
+        float* packed = ScratchArena.Current.Get(ScratchSlot.ConvWeights, packedSize * shape.Groups);
+        for (int g = 0; g < shape.Groups; g++)
         {
-            float* x = input + (long)n * shape.InChannels * inPlane;
-            float* y = output + (long)n * shape.OutChannels * outPlane;
+            var w = new StridedOperand(weight + (long)g * kg * depth, depth, 1);
+            PrepackedA.Create(w, kg, depth, mr, kcBlock, packed + g * packedSize);
+        }
+
+        bool pointwise = IsPointwise(shape);
+        Span<ConvTap> taps = area <= StackTaps ? stackalloc ConvTap[area] : new ConvTap[area];
+        FillTaps(shape, taps);
+        fixed (ConvTap* tapPtr = taps)
+        {
+            for (int n = 0; n < shape.Batch; n++)
             for (int g = 0; g < shape.Groups; g++)
             {
-                float* w = weight + (long)g * kg * kdim;
-                for (int oy0 = 0; oy0 < oh; oy0 += band)
+                float* image = input + ((long)n * shape.InChannels + g * cg) * plane;
+                float* result = output + ((long)n * shape.OutChannels + g * kg) * pixels;
+                if (pointwise)
                 {
-                    int oy1 = Math.Min(oh, oy0 + band);
-                    int cols = (oy1 - oy0) * ow;
-                    float* b;
-                    if (pointwise) b = x + (long)g * cg * inPlane;
-                    else
-                    {
-                        Im2Col.Unfold(shape, x, g * cg, cg, oy0, oy1, scratch.Columns);
-                        b = scratch.Columns;
-                    }
-                    Gemm.Sgemm(false, false, kg, cols, kdim, 1f, w, kdim, b, cols, 0f, y + (long)g * kg * outPlane + (long)oy0 * ow, (int)outPlane);
+                    var cols = new StridedOperand(image, 1, plane);
+                    Gemm.Run(isa, kg, pixels, depth, PrepackedA.View(packed + g * packedSize, kg, mr), cols, 0f, result, pixels, threads);
+                }
+                else
+                {
+                    var cols = new Im2ColOperand(image, tapPtr, shape);
+                    Gemm.Run(isa, kg, pixels, depth, PrepackedA.View(packed + g * packedSize, kg, mr), cols, 0f, result, pixels, threads);
                 }
             }
-            if (bias != null)
-                for (int k = 0; k < shape.OutChannels; k++)
-                {
-                    var plane = new Span<float>(y + k * outPlane, (int)outPlane);
-                    TensorPrimitives.Add(plane, bias[k], plane);
-                }
-        });
+        }
+
+        if (bias != null)
+        {
+            for (int n = 0; n < shape.Batch; n++)
+                ConvBias.Add(output + (long)n * shape.OutChannels * pixels, bias, shape.OutChannels, pixels);
+        }
     }
 
     /// <summary>gradInput[N,C,H,W] from gradOutput[N,K,OH,OW] and weight.</summary>
     public static void BackwardInput(in Conv2dShape s, float* gradOutput, float* weight, float* gradInput)
     {
         s.Validate();
-        var shape = s;
-        int oh = s.OutHeight, ow = s.OutWidth, cg = s.InChannelsPerGroup, kg = s.OutChannelsPerGroup;
-        int kdim = cg * s.KernelH * s.KernelW;
-        long inPlane = (long)s.InHeight * s.InWidth, outPlane = (long)oh * ow;
-        bool pointwise = IsPointwise(s);
-        int band = pointwise ? oh : BandRows(s);
-        ForEachImage(s, false, (n, scratch) =>
+        Conv2dShape shape = s;
+        GemmIsa isa = Gemm.Isa;
+        int cg = shape.InChannelsPerGroup, kg = shape.OutChannelsPerGroup, area = shape.KernelH * shape.KernelW;
+        int depth = cg * area, pixels = shape.OutHeight * shape.OutWidth, plane = shape.InHeight * shape.InWidth;
+        int threads = KernelThreads.MaxThreads;
+        ScratchArena arena = ScratchArena.Current;
+
+        // A = Wᵀ: rows are im2col rows (channel, tap), depth is the output channel.
+        var (mr, kcBlock) = Gemm.Blocking(isa);
+        long packedSize = PrepackedA.Size(depth, kg, mr);
+        float* packed = arena.Get(ScratchSlot.ConvWeights, packedSize * shape.Groups);
+        for (int g = 0; g < shape.Groups; g++)
         {
-            float* dx = gradInput + (long)n * shape.InChannels * inPlane;
-            float* dy = gradOutput + (long)n * shape.OutChannels * outPlane;
-            if (!pointwise) new Span<float>(dx, checked((int)(shape.InChannels * inPlane))).Clear();
+            var wt = new StridedOperand(weight + (long)g * kg * depth, 1, depth);
+            PrepackedA.Create(wt, depth, kg, mr, kcBlock, packed + g * packedSize);
+        }
+
+        if (IsPointwise(shape))
+        {
+            for (int n = 0; n < shape.Batch; n++)
             for (int g = 0; g < shape.Groups; g++)
             {
-                float* w = weight + (long)g * kg * kdim;
-                for (int oy0 = 0; oy0 < oh; oy0 += band)
+                var dy = new StridedOperand(gradOutput + ((long)n * shape.OutChannels + g * kg) * pixels, 1, pixels);
+                float* dx = gradInput + ((long)n * shape.InChannels + g * cg) * plane;
+                Gemm.Run(isa, depth, pixels, kg, PrepackedA.View(packed + g * packedSize, depth, mr), dy, 0f, dx, plane, threads);
+            }
+            return;
+        }
+
+        // Chunks of whole 64-pixel groups keep the GEMM's column tiles full.
+        int chunk = (int)Math.Clamp(ColumnChunkFloats / depth / 64 * 64, 64, Math.Max(64, pixels));
+        chunk = Math.Min(chunk, pixels);
+        float* columns = arena.Get(ScratchSlot.ConvColumns, (long)depth * chunk);
+        new Span<float>(gradInput, checked(shape.Batch * shape.InChannels * plane)).Clear();
+
+        Span<ConvTap> taps = area <= StackTaps ? stackalloc ConvTap[area] : new ConvTap[area];
+        FillTaps(shape, taps);
+        fixed (ConvTap* tapPtr = taps)
+        {
+            for (int n = 0; n < shape.Batch; n++)
+            for (int g = 0; g < shape.Groups; g++)
+            {
+                float* dyImage = gradOutput + ((long)n * shape.OutChannels + g * kg) * pixels;
+                float* dxImage = gradInput + ((long)n * shape.InChannels + g * cg) * plane;
+                for (int q0 = 0; q0 < pixels; q0 += chunk)
                 {
-                    int oy1 = Math.Min(oh, oy0 + band);
-                    int cols = (oy1 - oy0) * ow;
-                    float* dyBand = dy + (long)g * kg * outPlane + (long)oy0 * ow;
-                    if (pointwise)
-                        Gemm.Sgemm(true, false, kdim, cols, kg, 1f, w, kdim, dyBand, (int)outPlane, 0f, dx + (long)g * cg * inPlane, (int)inPlane);
-                    else
+                    int count = Math.Min(chunk, pixels - q0);
+                    var dy = new StridedOperand(dyImage + q0, 1, pixels);
+                    Gemm.Run(isa, depth, count, kg, PrepackedA.View(packed + g * packedSize, depth, mr), dy, 0f, columns, count, threads);
+                    var scatter = new Col2Im
                     {
-                        Gemm.Sgemm(true, false, kdim, cols, kg, 1f, w, kdim, dyBand, (int)outPlane, 0f, scratch.Columns, cols);
-                        Im2Col.Fold(shape, scratch.Columns, g * cg, cg, oy0, oy1, dx);
-                    }
+                        Columns = columns, GradInput = dxImage, Taps = tapPtr, Shape = shape, PixelStart = q0, PixelCount = count,
+                    };
+                    KernelThreads.For(cg, Math.Max(1, (1 << 14) / Math.Max(1, area * count)), scatter);
                 }
             }
         });
@@ -165,35 +144,41 @@ public static unsafe class Conv2dKernels
     public static void BackwardWeight(in Conv2dShape s, float* input, float* gradOutput, float* gradWeight, float* gradBias)
     {
         s.Validate();
-        var shape = s;
-        int oh = s.OutHeight, ow = s.OutWidth, cg = s.InChannelsPerGroup, kg = s.OutChannelsPerGroup;
-        int kdim = cg * s.KernelH * s.KernelW;
-        int wCount = s.OutChannels * kdim;
-        long inPlane = (long)s.InHeight * s.InWidth, outPlane = (long)oh * ow;
-        bool pointwise = IsPointwise(s);
-        int band = pointwise ? oh : BandRows(s);
-        new Span<float>(gradWeight, wCount).Clear();
-        ForEachImage(s, true, (n, scratch) =>
+        Conv2dShape shape = s;
+        GemmIsa isa = Gemm.Isa;
+        int cg = shape.InChannelsPerGroup, kg = shape.OutChannelsPerGroup, area = shape.KernelH * shape.KernelW;
+        int depth = cg * area, pixels = shape.OutHeight * shape.OutWidth, plane = shape.InHeight * shape.InWidth;
+        int threads = KernelThreads.MaxThreads;
+        bool pointwise = IsPointwise(shape);
+        var (mr, kcBlock) = Gemm.Blocking(isa);
+        float* packedDy = ScratchArena.Current.Get(ScratchSlot.ConvGradOutput, PrepackedA.Size(kg, pixels, mr));
+
+        Span<ConvTap> taps = area <= StackTaps ? stackalloc ConvTap[area] : new ConvTap[area];
+        FillTaps(shape, taps);
+        fixed (ConvTap* tapPtr = taps)
         {
-            float* x = input + (long)n * shape.InChannels * inPlane;
-            float* dy = gradOutput + (long)n * shape.OutChannels * outPlane;
-            for (int g = 0; g < shape.Groups; g++)
+            for (int n = 0; n < shape.Batch; n++)
             {
-                float* dw = scratch.Accumulator + (long)g * kg * kdim;
-                for (int oy0 = 0; oy0 < oh; oy0 += band)
+                // The first image writes the gradient, later ones accumulate onto it.
+                float beta = n == 0 ? 0f : 1f;
+                for (int g = 0; g < shape.Groups; g++)
                 {
-                    int oy1 = Math.Min(oh, oy0 + band);
-                    int cols = (oy1 - oy0) * ow;
-                    float* b;
-                    int ldb;
-                    if (pointwise) { b = x + (long)g * cg * inPlane; ldb = (int)inPlane; }
+                    // dY of this image is the A operand of every column rectangle: pack it once, in
+                    // parallel, rather than once per rectangle.
+                    var dyRows = new StridedOperand(gradOutput + ((long)n * shape.OutChannels + g * kg) * pixels, pixels, 1);
+                    var dy = PrepackedA.Create(dyRows, kg, pixels, mr, kcBlock, packedDy);
+                    float* image = input + ((long)n * shape.InChannels + g * cg) * plane;
+                    float* dw = gradWeight + (long)g * kg * depth;
+                    if (pointwise)
+                    {
+                        var cols = new StridedOperand(image, plane, 1);
+                        Gemm.Run(isa, kg, depth, pixels, dy, cols, beta, dw, depth, threads);
+                    }
                     else
                     {
-                        Im2Col.Unfold(shape, x, g * cg, cg, oy0, oy1, scratch.Columns);
-                        b = scratch.Columns;
-                        ldb = cols;
+                        var cols = new Im2ColTransposedOperand(image, tapPtr, shape);
+                        Gemm.Run(isa, kg, depth, pixels, dy, cols, beta, dw, depth, threads);
                     }
-                    Gemm.Sgemm(false, true, kg, kdim, cols, 1f, dy + (long)g * kg * outPlane + (long)oy0 * ow, (int)outPlane, b, ldb, 1f, dw, kdim);
                 }
             }
         }, scratch =>
@@ -208,5 +193,22 @@ public static unsafe class Conv2dKernels
                 for (int k = 0; k < s.OutChannels; k++)
                     gradBias[k] += TensorPrimitives.Sum(new ReadOnlySpan<float>(gradOutput + ((long)n * s.OutChannels + k) * outPlane, (int)outPlane));
         }
+
+        if (gradBias != null)
+        {
+            for (int n = 0; n < shape.Batch; n++)
+                ConvBias.SumRows(gradOutput + (long)n * shape.OutChannels * pixels, gradBias, shape.OutChannels, pixels, accumulate: n > 0);
+        }
+    }
+
+    /// <summary>A 1×1 kernel with unit stride and no padding reads each input pixel exactly once, in order.</summary>
+    private static bool IsPointwise(in Conv2dShape s) =>
+        s.KernelH == 1 && s.KernelW == 1 && s.StrideH == 1 && s.StrideW == 1 && s.PadH == 0 && s.PadW == 0;
+
+    private static void FillTaps(in Conv2dShape s, Span<ConvTap> taps)
+    {
+        for (int i = 0; i < s.KernelH; i++)
+        for (int j = 0; j < s.KernelW; j++)
+            taps[i * s.KernelW + j] = new ConvTap(s, i, j);
     }
 }

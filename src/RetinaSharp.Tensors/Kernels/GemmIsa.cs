@@ -1,9 +1,14 @@
 namespace RetinaSharp.Tensors.Kernels;
 
-/// <summary>The instruction set a GEMM micro-kernel is written for.</summary>
+/// <summary>The instruction-set paths of the SGEMM micro-kernels.</summary>
 public enum GemmIsa
 {
+    /// <summary>System.Numerics.Vector&lt;float&gt;, any hardware.</summary>
     Portable,
+
+    /// <summary>AVX2 with FMA3, 6×16 register tile.</summary>
     Avx2,
+
+    /// <summary>AVX-512F, 14×32 register tile.</summary>
     Avx512,
 }
