@@ -10,6 +10,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Benchmark kernels and inference.");
         command.Subcommands.Add(BenchGemmCommand.Create());
         command.Subcommands.Add(BenchConvCommand.Create());
+        command.Subcommands.Add(BenchTrainStepCommand.Create());
         return command;
     }
 }

@@ -1,15 +1,7 @@
-using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
-
 namespace RetinaSharp.Tensors.Kernels;
 
 /// <summary>
-/// 2-D convolution on raw NCHW buffers as GEMMs: forward Y_g = W_g · col(X), input gradient
-/// col(dX) = W_gᵀ · dY_g folded back, weight gradient dW_g += dY_g · col(X)ᵀ. The column matrix is
-/// built for a band of output rows at a time so its size stays bounded; 1×1 stride-1 convolutions
-/// use the input directly. When one image's GEMMs are too small to split well across threads,
-/// images are processed in parallel instead (each thread with its own buffers). Every entry point
-/// overwrites its output.
+/// 2-D convolution kernels on raw NCHW buffers. Every entry point overwrites its output.
 /// </summary>
 /// <remarks>
 /// All three are GEMMs per image and group, with W = weight[K, C/g·kh·kw] (OIHW read as a matrix) and
@@ -137,7 +129,7 @@ public static unsafe class Conv2dKernels
                     KernelThreads.For(cg, Math.Max(1, (1 << 14) / Math.Max(1, area * count)), scatter);
                 }
             }
-        });
+        }
     }
 
     /// <summary>gradWeight[K,C/g,kh,kw] and gradBias[K] (may be null) from input and gradOutput.</summary>
@@ -181,17 +173,6 @@ public static unsafe class Conv2dKernels
                     }
                 }
             }
-        }, scratch =>
-        {
-            var dst = new Span<float>(gradWeight, wCount);
-            TensorPrimitives.Add(dst, new ReadOnlySpan<float>(scratch.Accumulator, wCount), dst);
-        });
-        if (gradBias != null)
-        {
-            new Span<float>(gradBias, s.OutChannels).Clear();
-            for (int n = 0; n < s.Batch; n++)
-                for (int k = 0; k < s.OutChannels; k++)
-                    gradBias[k] += TensorPrimitives.Sum(new ReadOnlySpan<float>(gradOutput + ((long)n * s.OutChannels + k) * outPlane, (int)outPlane));
         }
 
         if (gradBias != null)

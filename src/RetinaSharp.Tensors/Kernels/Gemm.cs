@@ -2,13 +2,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace RetinaSharp.Tensors.Kernels;
 
-/// <summary>
-/// Single-precision matrix multiply on row-major matrices: a Goto/BLIS-style packed GEMM. B is
-/// packed into KC×NR column panels and A into MR×KC row panels (64-byte aligned, zero-padded at
-/// the edges), and a register-tiled micro-kernel for AVX-512, AVX2+FMA or portable vectors
-/// computes each MR×NR tile. Blocks are sized for L1 (a B panel), L2 (the packed A block) and L3
-/// (the packed B block). Threads split the larger of M and N.
-/// </summary>
+/// <summary>Single-precision matrix multiply on row-major matrices.</summary>
 public static unsafe class Gemm
 {
     /// <summary>Below this many multiply-adds packing costs more than it saves.</summary>
