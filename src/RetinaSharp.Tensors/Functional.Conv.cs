@@ -5,28 +5,32 @@ namespace RetinaSharp.Tensors;
 /// <summary>Neural-network operations with autograd, like torch.nn.functional.</summary>
 public static unsafe partial class Functional
 {
-    /// <summary>2-D convolution of input [N, C, H, W] with weight [K, C/groups, kh, kw] and optional bias [K].</summary>
+    /// <summary>
+    /// 2-D convolution of input [N, C, H, W] with weight [K, C/groups, kh, kw] and optional bias [K]
+    /// (torch.nn.functional.conv2d with square stride, padding and dilation).
+    /// </summary>
     public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias = null, int stride = 1, int padding = 0, int dilation = 1, int groups = 1) =>
         Conv2d(input, weight, bias, (stride, stride), (padding, padding), (dilation, dilation), groups);
 
+    /// <summary>2-D convolution with per-axis stride, zero padding and dilation.</summary>
     public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, (int H, int W) stride, (int H, int W) padding, (int H, int W) dilation, int groups = 1)
     {
-        if (input.Rank != 4) throw new ArgumentException($"Conv2d expects input [N, C, H, W], got {Tensor.FormatShape(input.Shape)}.");
-        if (weight.Rank != 4) throw new ArgumentException($"Conv2d expects weight [K, C/groups, kh, kw], got {Tensor.FormatShape(weight.Shape)}.");
-        int n = input.Size(0), c = input.Size(1), h = input.Size(2), w = input.Size(3);
-        int k = weight.Size(0);
-        if (weight.Size(1) * groups != c)
-            throw new ArgumentException($"Conv2d: input has {c} channels but weight {Tensor.FormatShape(weight.Shape)} with groups={groups} expects {weight.Size(1) * groups}.");
-        if (bias != null && (bias.Rank != 1 || bias.Size(0) != k))
-            throw new ArgumentException($"Conv2d: bias {Tensor.FormatShape(bias.Shape)} does not match {k} output channels.");
-        var s = new Conv2dShape(n, c, h, w, k, weight.Size(2), weight.Size(3), stride.H, stride.W, padding.H, padding.W, dilation.H, dilation.W, groups);
+        input.RequireFloat();
+        weight.RequireFloat();
+        if (input.Rank != 4) throw new ArgumentException($"Conv2d needs input [N, C, H, W], got {Tensor.FormatShape(input.Shape)}.");
+        if (weight.Rank != 4) throw new ArgumentException($"Conv2d needs weight [K, C/groups, kh, kw], got {Tensor.FormatShape(weight.Shape)}.");
+        if (weight.Size(1) * groups != input.Size(1))
+            throw new ArgumentException($"Conv2d: input has {input.Size(1)} channels but weight {Tensor.FormatShape(weight.Shape)} with groups {groups} expects {weight.Size(1) * groups}.");
+        if (bias != null && (bias.Rank != 1 || bias.Size(0) != weight.Size(0)))
+            throw new ArgumentException($"Conv2d: bias {Tensor.FormatShape(bias.Shape)} does not match {weight.Size(0)} output channels.");
+        var s = new Conv2dShape(input.Size(0), input.Size(1), input.Size(2), input.Size(3), weight.Size(0), weight.Size(2), weight.Size(3),
+            stride.H, stride.W, padding.H, padding.W, dilation.H, dilation.W, groups);
         s.Validate();
-        var output = Tensor.Allocate([n, k, s.OutHeight, s.OutWidth]);
-        using (var x = input.ContiguousNoGrad())
-        using (var wc = weight.ContiguousNoGrad())
-        using (var bc = bias?.ContiguousNoGrad())
-            Conv2dKernels.Forward(s, x.FloatPointer, wc.FloatPointer, bc == null ? null : bc.FloatPointer, output.FloatPointer);
-
+        var output = Tensor.Allocate([s.Batch, s.OutChannels, s.OutHeight, s.OutWidth]);
+        var x = input.ContiguousNoGrad();
+        var w = weight.ContiguousNoGrad();
+        using (var b = bias?.ContiguousNoGrad())
+            Conv2dKernels.Forward(s, x.FloatPointer, w.FloatPointer, b == null ? null : b.FloatPointer, output.FloatPointer);
         Tensor[] inputs = bias == null ? [input, weight] : [input, weight, bias];
         return Autograd.Record(output, "conv2d", inputs, (g, gi) =>
         {
@@ -34,33 +38,47 @@ public static unsafe partial class Functional
             if (input.RequiresGrad)
             {
                 var gx = Tensor.Allocate(input.Shape);
-                using var wc = weight.ContiguousNoGrad();
-                Conv2dKernels.BackwardInput(s, gc.FloatPointer, wc.FloatPointer, gx.FloatPointer);
+                Conv2dKernels.BackwardInput(s, gc.FloatPointer, w.FloatPointer, gx.FloatPointer);
                 gi[0] = gx;
             }
-            bool needW = weight.RequiresGrad, needB = bias != null && bias.RequiresGrad;
-            if (needW || needB)
+            bool biasGrad = bias != null && bias.RequiresGrad;
+            if (weight.RequiresGrad)
             {
                 var gw = Tensor.Allocate(weight.Shape);
-                var gb = bias != null ? Tensor.Allocate(bias.Shape) : null;
-                using var x = input.ContiguousNoGrad();
+                var gb = biasGrad ? Tensor.Allocate(bias!.Shape) : null;
                 Conv2dKernels.BackwardWeight(s, x.FloatPointer, gc.FloatPointer, gw.FloatPointer, gb == null ? null : gb.FloatPointer);
-                if (needW) gi[1] = gw; else gw.Dispose();
-                if (needB) gi[2] = gb; else gb?.Dispose();
+                gi[1] = gw;
+                if (gb != null) gi[2] = gb;
             }
-        });
+            else if (biasGrad)
+            {
+                gi[2] = ChannelSums(gc, s.Batch, s.OutChannels, (long)s.OutHeight * s.OutWidth);
+            }
+        }, x, w);
     }
 
-    /// <summary>y = x·Wᵀ + b for x [..., in], W [out, in], b [out].</summary>
-    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
+    /// <summary>Σ over batch and positions of a contiguous [N, C, L] tensor, as [C].</summary>
+    internal static Tensor ChannelSums(Tensor t, int n, int c, long plane)
     {
-        int inF = weight.Size(1), outF = weight.Size(0);
-        if (input.Size(-1) != inF) throw new ArgumentException($"Linear: input features {input.Size(-1)} do not match weight {Tensor.FormatShape(weight.Shape)}.");
-        var lead = input.Shape[..^1].ToArray();
-        using var x2 = input.Reshape(-1, inF);
-        using var wt = weight.Transpose(0, 1);
-        using var y = x2.MatMul(wt);
-        using var yb = bias == null ? y.Alias() : y.Add(bias);
-        return yb.Reshape([.. lead, outF]);
+        var r = Tensor.Zeros([c]);
+        float* src = t.FloatPointer, dst = r.FloatPointer;
+        for (int b = 0; b < n; b++)
+            for (int k = 0; k < c; k++)
+                dst[k] += SumOf(src + ((long)b * c + k) * plane, plane);
+        return r;
+    }
+
+    /// <summary>Σ of a long run, in int-sized vectorised pieces.</summary>
+    internal static float SumOf(float* p, long n)
+    {
+        double s = 0;
+        while (n > 0)
+        {
+            int len = (int)Math.Min(n, 1 << 30);
+            s += System.Numerics.Tensors.TensorPrimitives.Sum<float>(new ReadOnlySpan<float>(p, len));
+            p += len;
+            n -= len;
+        }
+        return (float)s;
     }
 }

@@ -1,250 +1,339 @@
-using System.Numerics.Tensors;
-using RetinaSharp.Tensors.Kernels;
-
 namespace RetinaSharp.Tensors;
 
+/// <summary>Normalisation ops: group norm, batch norm (train and eval), per-channel affine and frozen batch norm.</summary>
 public static unsafe partial class Functional
 {
-    private static ParallelOptions PlaneParallelism => new() { MaxDegreeOfParallelism = KernelThreads.MaxThreads };
-
     /// <summary>
-    /// y = x · scale[c] + shift[c] over [N, C, ...]: frozen batch norm and eval-mode batch norm.
-    /// Gradients flow to x, and to scale/shift when they require grad.
-    /// </summary>
-    public static Tensor ChannelAffine(Tensor input, Tensor scale, Tensor shift)
-    {
-        int n = input.Size(0), c = input.Size(1);
-        long plane = input.NumElements / Math.Max(1, (long)n * c);
-        if (scale.NumElements != c || shift.NumElements != c)
-            throw new ArgumentException($"ChannelAffine: scale/shift must have {c} elements.");
-        var output = Tensor.Allocate(input.Shape);
-        using (var x = input.ContiguousNoGrad())
-        using (var sc = scale.ContiguousNoGrad())
-        using (var sh = shift.ContiguousNoGrad())
-        {
-            float* px = x.FloatPointer, py = output.FloatPointer, ps = sc.FloatPointer, pb = sh.FloatPointer;
-            int p = (int)plane;
-            Parallel.For(0, n * c, PlaneParallelism, i =>
-            {
-                int ch = i % c;
-                var src = new ReadOnlySpan<float>(px + (long)i * p, p);
-                var dst = new Span<float>(py + (long)i * p, p);
-                Affine(src, ps[ch], pb[ch], dst);
-            });
-        }
-        return Autograd.Record(output, "channel_affine", [input, scale, shift], (g, gi) =>
-        {
-            using var gc = g.ContiguousNoGrad();
-            using var sc = scale.ContiguousNoGrad();
-            float* pg = gc.FloatPointer, ps = sc.FloatPointer;
-            int p = (int)plane;
-            if (input.RequiresGrad)
-            {
-                var gx = Tensor.Allocate(input.Shape);
-                float* pgx = gx.FloatPointer;
-                Parallel.For(0, n * c, PlaneParallelism, i =>
-                    TensorPrimitives.Multiply(new ReadOnlySpan<float>(pg + (long)i * p, p), ps[i % c], new Span<float>(pgx + (long)i * p, p)));
-                gi[0] = gx;
-            }
-            if (scale.RequiresGrad || shift.RequiresGrad)
-            {
-                using var x = input.ContiguousNoGrad();
-                float* px = x.FloatPointer;
-                var dScale = new double[c];
-                var dShift = new double[c];
-                for (int i = 0; i < n * c; i++)
-                {
-                    var gs = new ReadOnlySpan<float>(pg + (long)i * p, p);
-                    dShift[i % c] += TensorPrimitives.Sum(gs);
-                    dScale[i % c] += TensorPrimitives.Dot(gs, new ReadOnlySpan<float>(px + (long)i * p, p));
-                }
-                if (scale.RequiresGrad) gi[1] = FromDoubles(dScale, scale.Shape);
-                if (shift.RequiresGrad) gi[2] = FromDoubles(dShift, shift.Shape);
-            }
-        });
-    }
-
-    private static void Affine(ReadOnlySpan<float> x, float a, float b, Span<float> y)
-    {
-        TensorPrimitives.Multiply(x, a, y);
-        TensorPrimitives.Add(y, b, y);
-    }
-
-    private static Tensor FromDoubles(double[] v, ReadOnlySpan<int> shape)
-    {
-        var t = Tensor.Allocate(shape);
-        var d = t.Data;
-        for (int i = 0; i < v.Length; i++) d[i] = (float)v[i];
-        return t;
-    }
-
-    /// <summary>
-    /// Group normalisation over [N, C, ...] with G groups (biased variance), then a per-channel affine
-    /// (weight, bias may be null).
+    /// Group normalisation of [N, C, ...] (torch.nn.functional.group_norm): the channels of each
+    /// sample split into <paramref name="groups"/> groups, each normalised by its mean and biased
+    /// variance, then a per-channel affine (weight, bias may be null).
     /// </summary>
     public static Tensor GroupNorm(Tensor input, int groups, Tensor? weight, Tensor? bias, float eps = 1e-5f)
     {
-        int n = input.Size(0), c = input.Size(1);
-        if (c % groups != 0) throw new ArgumentException($"GroupNorm: {c} channels are not divisible into {groups} groups.");
+        input.RequireFloat();
+        var (n, c, plane) = ChannelMath.Layout(input, "GroupNorm");
+        if (groups <= 0 || c % groups != 0) throw new ArgumentException($"GroupNorm: {c} channels are not divisible into {groups} groups.");
+        var gamma = ChannelMath.Channels(weight, c, "GroupNorm weight");
+        var beta = ChannelMath.Channels(bias, c, "GroupNorm bias");
         int cpg = c / groups;
-        int plane = (int)(input.NumElements / Math.Max(1, (long)n * c));
-        int groupSize = cpg * plane;
-        var mean = new float[n * groups];
-        var rstd = new float[n * groups];
+        long groupSize = cpg * plane;
         var output = Tensor.Allocate(input.Shape);
         var x = input.ContiguousNoGrad();
-        using (var wc = weight?.ContiguousNoGrad())
-        using (var bc = bias?.ContiguousNoGrad())
+        // stats[2u] = mean, stats[2u + 1] = 1/√(var + eps) of unit u = sample·groups + group.
+        var stats = new float[2 * n * groups];
+        nint px = (nint)x.FloatPointer, py = (nint)output.FloatPointer;
+        ParallelRange.ForUnits(n * groups, groupSize, (first, end) =>
         {
-            float* px = x.FloatPointer, py = output.FloatPointer;
-            float* pw = wc == null ? null : wc.FloatPointer, pb = bc == null ? null : bc.FloatPointer;
-            Parallel.For(0, n * groups, PlaneParallelism, ng =>
+            for (int u = first; u < end; u++)
             {
-                var src = new ReadOnlySpan<float>(px + (long)ng * groupSize, groupSize);
-                // Two-pass mean and variance in double: groups can hold 10⁵ elements.
-                double m = 0;
-                for (int i = 0; i < src.Length; i++) m += src[i];
-                m /= groupSize;
-                double v = 0;
-                for (int i = 0; i < src.Length; i++) { double d = src[i] - m; v += d * d; }
-                v /= groupSize;
-                float r = (float)(1 / Math.Sqrt(v + eps));
-                mean[ng] = (float)m;
-                rstd[ng] = r;
-                int g = ng % groups;
-                for (int cc = 0; cc < cpg; cc++)
+                float* xb = (float*)px + u * groupSize, yb = (float*)py + u * groupSize;
+                float mean = groupSize == 0 ? 0 : (float)(ChannelMath.Sum(xb, groupSize) / groupSize);
+                float var = groupSize == 0 ? 0 : (float)(ChannelMath.SquaredDeviation(xb, groupSize, mean) / groupSize);
+                float rstd = 1f / MathF.Sqrt(var + eps);
+                stats[2 * u] = mean;
+                stats[2 * u + 1] = rstd;
+                int g = u % groups;
+                for (int k = 0; k < cpg; k++)
                 {
-                    int ch = g * cpg + cc;
-                    float a = r * (pw == null ? 1 : pw[ch]);
-                    float b = (pb == null ? 0 : pb[ch]) - (float)m * a;
-                    var s = src.Slice(cc * plane, plane);
-                    Affine(s, a, b, new Span<float>(py + (long)ng * groupSize + cc * plane, plane));
-                }
-            });
-        }
-        Tensor[] inputs = weight != null && bias != null ? [input, weight, bias] : weight != null ? [input, weight] : [input];
-        var result = Autograd.Record(output, "group_norm", inputs, (g, gi) =>
-        {
-            using var gc = g.ContiguousNoGrad();
-            using var wc = weight?.ContiguousNoGrad();
-            float* pg = gc.FloatPointer, px = x.FloatPointer;
-            float* pw = wc == null ? null : wc.FloatPointer;
-            var dw = new double[c];
-            var db = new double[c];
-            // Per-channel sums of g and g·x̂ (needed for both the input and the affine gradients).
-            for (int ng = 0; ng < n * groups; ng++)
-            {
-                int grp = ng % groups;
-                for (int cc = 0; cc < cpg; cc++)
-                {
-                    int ch = grp * cpg + cc;
-                    var gs = new ReadOnlySpan<float>(pg + (long)ng * groupSize + cc * plane, plane);
-                    var xs = new ReadOnlySpan<float>(px + (long)ng * groupSize + cc * plane, plane);
-                    double sg = TensorPrimitives.Sum(gs);
-                    double sgx = TensorPrimitives.Dot(gs, xs);
-                    db[ch] += sg;
-                    dw[ch] += (sgx - mean[ng] * sg) * rstd[ng];
+                    int ch = g * cpg + k;
+                    float scale = rstd * (gamma?[ch] ?? 1f);
+                    float shift = (beta?[ch] ?? 0f) - mean * scale;
+                    ChannelMath.Affine(xb + k * plane, scale, shift, yb + k * plane, plane);
                 }
             }
+        });
+        Tensor[] inputs = [input, .. weight == null ? Array.Empty<Tensor>() : [weight], .. bias == null ? Array.Empty<Tensor>() : [bias]];
+        int wIndex = weight == null ? -1 : 1, bIndex = bias == null ? -1 : (weight == null ? 1 : 2);
+        return Autograd.Record(output, "group_norm", inputs, (g, gi) =>
+        {
+            using var gc = g.ContiguousNoGrad();
+            bool needX = input.RequiresGrad;
+            var gx = needX ? Tensor.Allocate(input.Shape) : null;
+            // Per (sample, channel): Σ dy and Σ dy·x, for the input gradient and the affine gradients.
+            var sdy = new double[n * c];
+            var sdyx = new double[n * c];
+            nint pg = (nint)gc.FloatPointer, pgx = gx == null ? 0 : (nint)gx.FloatPointer;
+            ParallelRange.ForUnits(n * groups, groupSize, (first, end) =>
+            {
+                for (int u = first; u < end; u++)
+                {
+                    int s = u / groups, grp = u % groups;
+                    float* xb = (float*)px + u * groupSize, gb = (float*)pg + u * groupSize;
+                    float mean = stats[2 * u], rstd = stats[2 * u + 1];
+                    double a = 0, b = 0;
+                    for (int k = 0; k < cpg; k++)
+                    {
+                        int ch = grp * cpg + k;
+                        var (sd, sdx) = ChannelMath.SumAndDot(gb + k * plane, xb + k * plane, plane);
+                        sdy[s * c + ch] = sd;
+                        sdyx[s * c + ch] = sdx;
+                        double gm = gamma?[ch] ?? 1f;
+                        a += gm * sd;
+                        b += gm * (sdx - mean * sd) * rstd;
+                    }
+                    if (pgx == 0) continue;
+                    // dx = rstd·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)) with dx̂ = γ·dy, x̂ = (x − μ)·rstd, written as
+                    // dx = dy·(rstd·γ) + x·(−rstd²·B/M) + (μ·rstd²·B/M − rstd·A/M), A = Σ dx̂, B = Σ dx̂·x̂.
+                    double m = groupSize;
+                    float xCoef = (float)(-rstd * rstd * b / m);
+                    float constant = (float)(mean * rstd * rstd * b / m - rstd * a / m);
+                    for (int k = 0; k < cpg; k++)
+                    {
+                        int ch = grp * cpg + k;
+                        ChannelMath.Affine2(gb + k * plane, rstd * (gamma?[ch] ?? 1f), xb + k * plane, xCoef, constant,
+                            (float*)pgx + u * groupSize + k * plane, plane);
+                    }
+                }
+            });
+            if (gx != null) gi[0] = gx;
+            if (weight != null && weight.RequiresGrad)
+            {
+                var gw = Tensor.Zeros([c]);
+                var d = gw.Data;
+                for (int s = 0; s < n; s++)
+                    for (int ch = 0; ch < c; ch++)
+                    {
+                        int u = s * groups + ch / cpg;
+                        d[ch] += (float)((sdyx[s * c + ch] - stats[2 * u] * sdy[s * c + ch]) * stats[2 * u + 1]);
+                    }
+                gi[wIndex] = gw;
+            }
+            if (bias != null && bias.RequiresGrad)
+            {
+                var gbias = Tensor.Zeros([c]);
+                var d = gbias.Data;
+                for (int s = 0; s < n; s++)
+                    for (int ch = 0; ch < c; ch++) d[ch] += (float)sdy[s * c + ch];
+                gi[bIndex] = gbias;
+            }
+        }, x);
+    }
+
+    /// <summary>
+    /// Batch normalisation of [N, C, ...] (torch.nn.functional.batch_norm). In training it normalises
+    /// with the batch mean and biased variance and, when running statistics are given, updates them in
+    /// place: r ← (1 − momentum)·r + momentum·batch value, with the UNBIASED variance for running_var.
+    /// Otherwise it normalises with the running statistics. Weight and bias may be null.
+    /// </summary>
+    public static Tensor BatchNorm(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias,
+        bool training, float momentum = 0.1f, float eps = 1e-5f)
+    {
+        input.RequireFloat();
+        var (n, c, plane) = ChannelMath.Layout(input, "BatchNorm");
+        var gamma = ChannelMath.Channels(weight, c, "BatchNorm weight");
+        var beta = ChannelMath.Channels(bias, c, "BatchNorm bias");
+        if ((runningMean == null) != (runningVar == null)) throw new ArgumentException("BatchNorm needs both running statistics or neither.");
+        ChannelMath.Channels(runningMean, c, "BatchNorm running_mean");
+        ChannelMath.Channels(runningVar, c, "BatchNorm running_var");
+        if (!training && runningMean == null) throw new ArgumentException("BatchNorm in evaluation mode needs running statistics.");
+        long count = n * plane;
+        if (training && count <= 1)
+            throw new ArgumentException($"BatchNorm in training needs more than one value per channel, got input {Tensor.FormatShape(input.Shape)}.");
+        var x = input.ContiguousNoGrad();
+        var output = Tensor.Allocate(input.Shape);
+        nint px = (nint)x.FloatPointer, py = (nint)output.FloatPointer;
+        // mean[c] and rstd[c] used to normalise (batch statistics in training, running ones otherwise).
+        var mean = new float[c];
+        var rstd = new float[c];
+        if (training)
+        {
+            var variance = new double[c];
+            ParallelRange.ForUnits(c, count, (first, end) =>
+            {
+                for (int ch = first; ch < end; ch++)
+                {
+                    double s = 0;
+                    for (int b = 0; b < n; b++) s += ChannelMath.Sum((float*)px + ((long)b * c + ch) * plane, plane);
+                    float m = (float)(s / count);
+                    double sq = 0;
+                    for (int b = 0; b < n; b++) sq += ChannelMath.SquaredDeviation((float*)px + ((long)b * c + ch) * plane, plane, m);
+                    mean[ch] = m;
+                    variance[ch] = sq / count;
+                    rstd[ch] = 1f / MathF.Sqrt((float)variance[ch] + eps);
+                }
+            });
+            if (runningMean != null)
+            {
+                var rm = runningMean.Data;
+                var rv = runningVar!.Data;
+                for (int ch = 0; ch < c; ch++)
+                {
+                    rm[ch] = (1 - momentum) * rm[ch] + momentum * mean[ch];
+                    rv[ch] = (1 - momentum) * rv[ch] + momentum * (float)(variance[ch] * count / (count - 1));
+                }
+            }
+        }
+        else
+        {
+            var rm = runningMean!.ToArray();
+            var rv = runningVar!.ToArray();
+            for (int ch = 0; ch < c; ch++)
+            {
+                mean[ch] = rm[ch];
+                rstd[ch] = 1f / MathF.Sqrt(rv[ch] + eps);
+            }
+        }
+        var scale = new float[c];
+        var shift = new float[c];
+        for (int ch = 0; ch < c; ch++)
+        {
+            scale[ch] = rstd[ch] * (gamma?[ch] ?? 1f);
+            shift[ch] = (beta?[ch] ?? 0f) - mean[ch] * scale[ch];
+        }
+        AffinePlanes((float*)px, (float*)py, n, c, plane, scale, shift);
+
+        Tensor[] inputs = [input, .. weight == null ? Array.Empty<Tensor>() : [weight], .. bias == null ? Array.Empty<Tensor>() : [bias]];
+        int wIndex = weight == null ? -1 : 1, bIndex = bias == null ? -1 : (weight == null ? 1 : 2);
+        return Autograd.Record(output, training ? "batch_norm" : "batch_norm_eval", inputs, (g, gi) =>
+        {
+            using var gc = g.ContiguousNoGrad();
+            nint pg = (nint)gc.FloatPointer;
+            var sdy = new double[c];
+            var sdyx = new double[c];
+            ParallelRange.ForUnits(c, count, (first, end) =>
+            {
+                for (int ch = first; ch < end; ch++)
+                    for (int b = 0; b < n; b++)
+                    {
+                        long at = ((long)b * c + ch) * plane;
+                        var (sd, sdx) = ChannelMath.SumAndDot((float*)pg + at, (float*)px + at, plane);
+                        sdy[ch] += sd;
+                        sdyx[ch] += sdx;
+                    }
+            });
             if (input.RequiresGrad)
             {
                 var gx = Tensor.Allocate(input.Shape);
-                float* pgx = gx.FloatPointer;
-                Parallel.For(0, n * groups, PlaneParallelism, ng =>
+                var gCoef = new float[c];
+                var xCoef = new float[c];
+                var constant = new float[c];
+                for (int ch = 0; ch < c; ch++)
                 {
-                    int grp = ng % groups;
-                    float m = mean[ng], r = rstd[ng];
-                    // dx = r · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)), with dx̂ = g · w.
-                    double sumD = 0, sumDx = 0;
-                    for (int cc = 0; cc < cpg; cc++)
+                    if (!training)
                     {
-                        int ch = grp * cpg + cc;
-                        float wv = pw == null ? 1 : pw[ch];
-                        var gs = new ReadOnlySpan<float>(pg + (long)ng * groupSize + cc * plane, plane);
-                        var xs = new ReadOnlySpan<float>(px + (long)ng * groupSize + cc * plane, plane);
-                        double sg = TensorPrimitives.Sum(gs);
-                        sumD += wv * sg;
-                        sumDx += wv * (TensorPrimitives.Dot(gs, xs) - m * sg) * r;
+                        // The statistics are constants: dx = dy·γ·rstd.
+                        gCoef[ch] = scale[ch];
+                        continue;
                     }
-                    float meanD = (float)(sumD / groupSize), meanDx = (float)(sumDx / groupSize);
-                    for (int cc = 0; cc < cpg; cc++)
+                    // dx = k·(dy − Σdy/M − (x − μ)·q), k = γ·rstd, q = rstd²·Σ dy·(x − μ) / M.
+                    double k = scale[ch], r = rstd[ch], mu = mean[ch];
+                    double q = r * r * (sdyx[ch] - mu * sdy[ch]) / count;
+                    gCoef[ch] = (float)k;
+                    xCoef[ch] = (float)(-k * q);
+                    constant[ch] = (float)(k * (mu * q - sdy[ch] / count));
+                }
+                nint pgx = (nint)gx.FloatPointer;
+                ParallelRange.ForUnits(n * c, plane, (first, end) =>
+                {
+                    for (int p = first; p < end; p++)
                     {
-                        int ch = grp * cpg + cc;
-                        float wv = pw == null ? 1 : pw[ch];
-                        float* gsp = pg + (long)ng * groupSize + cc * plane;
-                        float* xsp = px + (long)ng * groupSize + cc * plane;
-                        float* dst = pgx + (long)ng * groupSize + cc * plane;
-                        for (int i = 0; i < plane; i++)
-                        {
-                            float xhat = (xsp[i] - m) * r;
-                            dst[i] = r * (gsp[i] * wv - meanD - xhat * meanDx);
-                        }
+                        int ch = p % c;
+                        long at = (long)p * plane;
+                        ChannelMath.Affine2((float*)pg + at, gCoef[ch], (float*)px + at, xCoef[ch], constant[ch], (float*)pgx + at, plane);
                     }
                 });
                 gi[0] = gx;
             }
-            if (weight != null && weight.RequiresGrad) gi[1] = FromDoubles(dw, weight.Shape);
-            if (bias != null && bias.RequiresGrad) gi[2] = FromDoubles(db, bias.Shape);
+            if (weight != null && weight.RequiresGrad)
+            {
+                // dγ = Σ dy·x̂ = rstd·(Σ dy·x − μ·Σ dy)
+                var gw = Tensor.Allocate([c]);
+                var d = gw.Data;
+                for (int ch = 0; ch < c; ch++) d[ch] = (float)(rstd[ch] * (sdyx[ch] - mean[ch] * sdy[ch]));
+                gi[wIndex] = gw;
+            }
+            if (bias != null && bias.RequiresGrad)
+            {
+                var gb = Tensor.Allocate([c]);
+                var d = gb.Data;
+                for (int ch = 0; ch < c; ch++) d[ch] = (float)sdy[ch];
+                gi[bIndex] = gb;
+            }
         }, x);
-        return result;
     }
 
     /// <summary>
-    /// Batch normalisation over [N, C, ...]. In training it normalises with the batch statistics
-    /// (biased variance) and updates the running statistics in place with <paramref name="momentum"/>
-    /// using the unbiased variance, like torch; otherwise it uses the running statistics.
+    /// y = x·scale[c] + shift[c] over [N, C, ...]. Gradients flow to x, and to scale and shift when
+    /// they require grad.
     /// </summary>
-    public static Tensor BatchNorm(Tensor input, Tensor runningMean, Tensor runningVar, Tensor? weight, Tensor? bias,
-        bool training, float momentum = 0.1f, float eps = 1e-5f)
+    public static Tensor ChannelAffine(Tensor input, Tensor scale, Tensor shift)
     {
-        int n = input.Size(0), c = input.Size(1);
-        if (!training)
+        input.RequireFloat();
+        var (n, c, plane) = ChannelMath.Layout(input, "ChannelAffine");
+        var a = ChannelMath.Channels(scale, c, "ChannelAffine scale")!;
+        var b = ChannelMath.Channels(shift, c, "ChannelAffine shift")!;
+        var output = Tensor.Allocate(input.Shape);
+        var x = input.ContiguousNoGrad();
+        AffinePlanes(x.FloatPointer, output.FloatPointer, n, c, plane, a, b);
+        bool keepX = Autograd.IsEnabled && scale.RequiresGrad;
+        if (!keepX) x.Dispose();
+        return Autograd.Record(output, "channel_affine", [input, scale, shift], (g, gi) =>
         {
-            using var rstd = runningVar.Add(eps).Pow(-0.5f);
-            using var scale = weight == null ? rstd.Alias() : weight.Mul(rstd);
-            using var ms = runningMean.Mul(scale);
-            using var shift = bias == null ? ms.Neg() : bias.Sub(ms);
-            return ChannelAffine(input, scale, shift);
-        }
-        // Training: per-channel statistics over N and the spatial dimensions, as one group per channel.
-        int plane = (int)(input.NumElements / Math.Max(1, (long)n * c));
-        long count = (long)n * plane;
-        if (count <= 1) throw new ArgumentException($"BatchNorm in training needs more than one value per channel, got input {Tensor.FormatShape(input.Shape)}.");
-        var mean = new double[c];
-        var var_ = new double[c];
-        using (var x = input.ContiguousNoGrad())
-        {
-            float* px = x.FloatPointer;
-            for (int i = 0; i < n * c; i++) mean[i % c] += TensorPrimitives.Sum(new ReadOnlySpan<float>(px + (long)i * plane, plane));
-            for (int ch = 0; ch < c; ch++) mean[ch] /= count;
-            for (int i = 0; i < n * c; i++)
+            using var gc = g.ContiguousNoGrad();
+            if (input.RequiresGrad)
             {
-                double m = mean[i % c], s = 0;
-                float* p = px + (long)i * plane;
-                for (int j = 0; j < plane; j++) { double d = p[j] - m; s += d * d; }
-                var_[i % c] += s;
+                var gx = Tensor.Allocate(input.Shape);
+                AffinePlanes(gc.FloatPointer, gx.FloatPointer, n, c, plane, a, new float[c]);
+                gi[0] = gx;
             }
-        }
-        using (Autograd.NoGrad())
-        {
-            var rm = runningMean.Data;
-            var rv = runningVar.Data;
-            for (int ch = 0; ch < c; ch++)
+            if (scale.RequiresGrad)
             {
-                rm[ch] = (float)((1 - momentum) * rm[ch] + momentum * mean[ch]);
-                rv[ch] = (float)((1 - momentum) * rv[ch] + momentum * var_[ch] / (count - 1));
+                var gs = Tensor.Zeros([c]);
+                var d = gs.Data;
+                for (int s = 0; s < n; s++)
+                    for (int ch = 0; ch < c; ch++)
+                    {
+                        long at = ((long)s * c + ch) * plane;
+                        d[ch] += (float)ChannelMath.Dot(gc.FloatPointer + at, x.FloatPointer + at, plane);
+                    }
+                gi[1] = gs;
             }
+            if (shift.RequiresGrad) gi[2] = ChannelSums(gc, n, c, plane);
+        }, keepX ? [x] : null);
+    }
+
+    /// <summary>
+    /// torchvision's FrozenBatchNorm2d: scale = weight / √(running_var + eps), shift = bias −
+    /// running_mean·scale, y = x·scale + shift. The statistics and affine are constants: the gradient
+    /// goes to the input only.
+    /// </summary>
+    public static Tensor FrozenBatchNorm(Tensor input, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar, float eps = 1e-5f)
+    {
+        var (scale, shift) = FrozenAffine(weight, bias, runningMean, runningVar, eps);
+        using var s = Tensor.FromArray(scale, scale.Length);
+        using var t = Tensor.FromArray(shift, shift.Length);
+        return ChannelAffine(input, s, t);
+    }
+
+    /// <summary>The per-channel scale and shift of a frozen batch norm, computed in float32 as torchvision does.</summary>
+    public static (float[] Scale, float[] Shift) FrozenAffine(Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar, float eps = 1e-5f)
+    {
+        int c = (int)weight.NumElements;
+        var w = ChannelMath.Channels(weight, c, "weight")!;
+        var b = ChannelMath.Channels(bias, c, "bias")!;
+        var rm = ChannelMath.Channels(runningMean, c, "running_mean")!;
+        var rv = ChannelMath.Channels(runningVar, c, "running_var")!;
+        var scale = new float[c];
+        var shift = new float[c];
+        for (int i = 0; i < c; i++)
+        {
+            scale[i] = w[i] * (1f / MathF.Sqrt(rv[i] + eps));
+            shift[i] = b[i] - rm[i] * scale[i];
         }
-        // Normalise with batch statistics: x̂ = (x − μ)·rstd, then the affine. Written as a group
-        // norm over the channel axis of the permuted input so the gradient formula is shared.
-        using var perm = input.Transpose(0, 1);
-        using var grouped = perm.Reshape(1, c, -1);
-        using var normed = GroupNorm(grouped, c, null, null, eps);
-        using var back = normed.Reshape(c, n, -1);
-        using var unperm = back.Transpose(0, 1);
-        using var shaped = unperm.Reshape(input.Shape);
-        using var ones = weight == null ? Tensor.Ones([c]) : weight.Alias();
-        using var zeros = bias == null ? Tensor.Zeros([c]) : bias.Alias();
-        return ChannelAffine(shaped, ones, zeros);
+        return (scale, shift);
+    }
+
+    /// <summary>y[n, c, :] = x[n, c, :]·scale[c] + shift[c], over planes in parallel when large.</summary>
+    private static void AffinePlanes(float* x, float* y, int n, int c, long plane, float[] scale, float[] shift)
+    {
+        nint px = (nint)x, py = (nint)y;
+        ParallelRange.ForUnits(n * c, plane, (first, end) =>
+        {
+            for (int p = first; p < end; p++)
+            {
+                int ch = p % c;
+                ChannelMath.Affine((float*)px + (long)p * plane, scale[ch], shift[ch], (float*)py + (long)p * plane, plane);
+            }
+        });
     }
 }

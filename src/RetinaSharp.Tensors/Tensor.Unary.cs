@@ -1,203 +1,144 @@
-using System.Numerics.Tensors;
-
 namespace RetinaSharp.Tensors;
 
 public sealed unsafe partial class Tensor
 {
-    private Tensor MapUnary(Action<ReadOnlySpan<float>, Span<float>> f)
-    {
-        var r = Allocate(_shape);
-        using (var c = ContiguousNoGrad()) f(c.Data, r.Data);
-        return r;
-    }
-
+    /// <summary>max(x, 0).</summary>
     public Tensor Relu()
     {
-        var r = MapUnary((x, y) => TensorPrimitives.Max(x, 0f, y));
-        return Autograd.Record(r, "relu", [this], (g, gi) =>
-        {
-            // Gradient passes where the output is positive (torch: 0 at x == 0).
-            var m = Allocate(_shape);
-            var gd = g.ContiguousNoGrad();
-            var rd = r.Data; var md = m.Data; var gs = gd.Data;
-            for (int i = 0; i < md.Length; i++) md[i] = rd[i] > 0 ? gs[i] : 0f;
-            gd.Dispose();
-            gi[0] = m;
-        });
+        var y = Map(new ReluSpan());
+        return Autograd.Record(y, "relu", [this], (g, gi) => gi[0] = MapGrad(new ReluGradOp(), g, y));
     }
 
     public Tensor Exp()
     {
-        var r = MapUnary(TensorPrimitives.Exp);
-        return Autograd.Record(r, "exp", [this], (g, gi) => gi[0] = ElementwiseLoop.Binary(g, r, BinaryOp.Mul));
+        var y = Map(new ExpSpan());
+        return Autograd.Record(y, "exp", [this], (g, gi) => gi[0] = Map(new MulSpan(), g, y));
     }
 
+    /// <summary>Natural logarithm.</summary>
     public Tensor Log()
     {
-        var r = MapUnary(TensorPrimitives.Log);
-        return Autograd.Record(r, "log", [this], (g, gi) => gi[0] = ElementwiseLoop.Binary(g, this, BinaryOp.Div));
-    }
-
-    public Tensor Sqrt()
-    {
-        var r = MapUnary(TensorPrimitives.Sqrt);
-        return Autograd.Record(r, "sqrt", [this], (g, gi) =>
-        {
-            using var twice = r.MulNoGrad(2f);
-            gi[0] = ElementwiseLoop.Binary(g, twice, BinaryOp.Div);
-        });
-    }
-
-    public Tensor Square() => Mul(this);
-
-    public Tensor Abs()
-    {
-        var r = MapUnary(TensorPrimitives.Abs);
-        return Autograd.Record(r, "abs", [this], (g, gi) =>
-        {
-            using var s = MapUnaryNoGrad(this, (x, y) => { for (int i = 0; i < x.Length; i++) y[i] = MathF.Sign(x[i]); });
-            gi[0] = ElementwiseLoop.Binary(g, s, BinaryOp.Mul);
-        });
+        var y = Map(new LogSpan());
+        return Autograd.Record(y, "log", [this], (g, gi) => gi[0] = Map(new DivSpan(), g, this));
     }
 
     public Tensor Sigmoid()
     {
-        var r = MapUnary(TensorPrimitives.Sigmoid);
-        return Autograd.Record(r, "sigmoid", [this], (g, gi) =>
-        {
-            // σ' = σ(1 − σ)
-            var d = Allocate(_shape);
-            using var gc = g.ContiguousNoGrad();
-            var rd = r.Data; var dd = d.Data; var gs = gc.Data;
-            for (int i = 0; i < dd.Length; i++) dd[i] = gs[i] * rd[i] * (1 - rd[i]);
-            gi[0] = d;
-        });
+        var y = Map(new SigmoidSpan());
+        return Autograd.Record(y, "sigmoid", [this], (g, gi) => gi[0] = MapGrad(new SigmoidGradOp(), g, y));
+    }
+
+    /// <summary>log σ(x), stable for any x (never the log of a rounded probability).</summary>
+    public Tensor LogSigmoid()
+    {
+        var y = Map(new VectorSpanOp1<LogSigmoidOp>(default));
+        return Autograd.Record(y, "log_sigmoid", [this], (g, gi) => gi[0] = MapGrad(new LogSigmoidGradOp(), g, this));
+    }
+
+    /// <summary>torch's softplus: log(1 + e^(βx))/β, or x where βx &gt; threshold. Stable for any x.</summary>
+    public Tensor Softplus(float beta = 1f, float threshold = 20f)
+    {
+        if (beta == 0) throw new ArgumentException("Softplus needs a non-zero beta.", nameof(beta));
+        var y = Map(new VectorSpanOp1<SoftplusOp>(new SoftplusOp(beta, threshold)));
+        return Autograd.Record(y, "softplus", [this], (g, gi) => gi[0] = MapGrad(new SoftplusGradOp(beta, threshold), g, this));
     }
 
     public Tensor Tanh()
     {
-        var r = MapUnary(TensorPrimitives.Tanh);
-        return Autograd.Record(r, "tanh", [this], (g, gi) =>
-        {
-            var d = Allocate(_shape);
-            using var gc = g.ContiguousNoGrad();
-            var rd = r.Data; var dd = d.Data; var gs = gc.Data;
-            for (int i = 0; i < dd.Length; i++) dd[i] = gs[i] * (1 - rd[i] * rd[i]);
-            gi[0] = d;
-        });
+        var y = Map(new TanhSpan());
+        return Autograd.Record(y, "tanh", [this], (g, gi) => gi[0] = MapGrad(new TanhGradOp(), g, y));
     }
 
-    /// <summary>log σ(x) = −softplus(−x), stable for any x.</summary>
-    public Tensor LogSigmoid()
+    /// <summary>|x|; the gradient at 0 is 0, as in torch.</summary>
+    public Tensor Abs()
     {
-        var r = MapUnary((x, y) => { for (int i = 0; i < x.Length; i++) y[i] = -StableSoftplus(-x[i]); });
-        return Autograd.Record(r, "log_sigmoid", [this], (g, gi) =>
-        {
-            // d/dx log σ(x) = 1 − σ(x) = σ(−x)
-            var d = Allocate(_shape);
-            using var xc = ContiguousNoGrad();
-            using var gc = g.ContiguousNoGrad();
-            var xs = xc.Data; var dd = d.Data; var gs = gc.Data;
-            for (int i = 0; i < dd.Length; i++) dd[i] = gs[i] * StableSigmoid(-xs[i]);
-            gi[0] = d;
-        });
+        var y = Map(new AbsSpan());
+        return Autograd.Record(y, "abs", [this], (g, gi) => gi[0] = MapGrad(new AbsGradOp(), g, this));
     }
 
-    /// <summary>softplus(x) = log(1 + e^{βx})/β, linear above <paramref name="threshold"/> like torch.</summary>
-    public Tensor Softplus(float beta = 1, float threshold = 20)
+    public Tensor Sqrt()
     {
-        var r = MapUnary((x, y) =>
-        {
-            for (int i = 0; i < x.Length; i++)
-                y[i] = x[i] * beta > threshold ? x[i] : StableSoftplus(beta * x[i]) / beta;
-        });
-        return Autograd.Record(r, "softplus", [this], (g, gi) =>
-        {
-            var d = Allocate(_shape);
-            using var xc = ContiguousNoGrad();
-            using var gc = g.ContiguousNoGrad();
-            var xs = xc.Data; var dd = d.Data; var gs = gc.Data;
-            for (int i = 0; i < dd.Length; i++) dd[i] = xs[i] * beta > threshold ? gs[i] : gs[i] * StableSigmoid(beta * xs[i]);
-            gi[0] = d;
-        });
+        var y = Map(new SqrtSpan());
+        return Autograd.Record(y, "sqrt", [this], (g, gi) => gi[0] = MapGrad(new SqrtGradOp(), g, y));
     }
 
-    /// <summary>Clamps to [min, max]; the gradient passes where min ≤ x ≤ max (torch's convention).</summary>
-    public Tensor Clamp(float min = float.NegativeInfinity, float max = float.PositiveInfinity)
+    /// <summary>x².</summary>
+    public Tensor Square()
     {
-        var r = MapUnary((x, y) => { for (int i = 0; i < x.Length; i++) y[i] = Math.Clamp(x[i], min, max); });
-        return Autograd.Record(r, "clamp", [this], (g, gi) =>
-        {
-            var d = Allocate(_shape);
-            using var xc = ContiguousNoGrad();
-            using var gc = g.ContiguousNoGrad();
-            var xs = xc.Data; var dd = d.Data; var gs = gc.Data;
-            for (int i = 0; i < dd.Length; i++) dd[i] = xs[i] >= min && xs[i] <= max ? gs[i] : 0f;
-            gi[0] = d;
-        });
+        var y = Map(new SquareSpan());
+        return Autograd.Record(y, "square", [this], (g, gi) => gi[0] = MapGrad(new ScaledMulOp(2f), g, this));
     }
 
-    /// <summary>x^p for a constant exponent.</summary>
+    /// <summary>x^p for a scalar exponent (torch's pow with a Python number).</summary>
     public Tensor Pow(float p)
     {
-        var r = MapUnary((x, y) => TensorPrimitives.Pow(x, p, y));
-        return Autograd.Record(r, "pow", [this], (g, gi) =>
+        if (p == 1f) return Mul(1f);
+        if (p == 2f) return Square();
+        var y = Map(new PowSpan(p));
+        return Autograd.Record(y, "pow", [this], (g, gi) =>
         {
-            var d = Allocate(_shape);
-            using var xc = ContiguousNoGrad();
-            using var gc = g.ContiguousNoGrad();
-            var xs = xc.Data; var dd = d.Data; var gs = gc.Data;
-            for (int i = 0; i < dd.Length; i++) dd[i] = gs[i] * p * MathF.Pow(xs[i], p - 1);
+            // d(x^p)/dx = p·x^(p−1); torch defines the gradient of x^0 as 0 everywhere.
+            if (p == 0f)
+            {
+                gi[0] = Zeros(_shape);
+                return;
+            }
+            var d = p == 3f ? MapGrad(new ScaledMulOp(1f), this, this) : Map(new PowSpan(p - 1f));
+            using (var gc = g.ContiguousNoGrad())
+                SpanMap.Run(new VectorSpanOp2<ScaledMulOp>(new ScaledMulOp(p)), gc.FloatPointer, d.FloatPointer, d.FloatPointer, d.NumElements);
             gi[0] = d;
         });
     }
 
-    internal Tensor MulNoGrad(float s)
+    /// <summary>
+    /// Limits values to [min, max] (either bound may be infinite). Like torch, the gradient passes
+    /// where min ≤ x ≤ max, bounds included.
+    /// </summary>
+    public Tensor Clamp(float min = float.NegativeInfinity, float max = float.PositiveInfinity)
     {
-        var r = Allocate(_shape);
-        using var c = ContiguousNoGrad();
-        TensorPrimitives.Multiply(c.Data, s, r.Data);
-        return r;
+        if (min > max) throw new ArgumentException($"Clamp: min {min} is greater than max {max}.");
+        var y = Map(new VectorSpanOp1<ClampOp>(new ClampOp(min, max)));
+        return Autograd.Record(y, "clamp", [this], (g, gi) => gi[0] = MapGrad(new ClampGradOp(min, max), g, this));
     }
 
-    private static Tensor MapUnaryNoGrad(Tensor t, Action<ReadOnlySpan<float>, Span<float>> f)
+    /// <summary>Clamp from below only (torch's clamp(min=...)).</summary>
+    public Tensor ClampMin(float min) => Clamp(min, float.PositiveInfinity);
+
+    /// <summary>Clamp from above only.</summary>
+    public Tensor ClampMax(float max) => Clamp(float.NegativeInfinity, max);
+
+    // ---- internals ------------------------------------------------------------------------
+
+    /// <summary>op(this) into a new contiguous tensor, not recorded.</summary>
+    internal Tensor Map<T>(T op) where T : struct, ISpanOp1
     {
-        var r = Allocate(t._shape);
-        using var c = t.ContiguousNoGrad();
-        f(c.Data, r.Data);
-        return r;
+        RequireFloat();
+        var y = Allocate(_shape);
+        using var c = ContiguousNoGrad();
+        SpanMap.Run(op, c.FloatPointer, y.FloatPointer, NumElements);
+        return y;
     }
 
-    /// <summary>log(1 + e^x) without overflow: max(x, 0) + log1p(e^{−|x|}).</summary>
-    internal static float StableSoftplus(float x) => MathF.Max(x, 0) + (float)Math.Log(1 + Math.Exp(-Math.Abs((double)x)));
-
-    internal static float StableSigmoid(float x) => x >= 0 ? 1 / (1 + MathF.Exp(-x)) : MathF.Exp(x) / (1 + MathF.Exp(x));
-
-    // ---- comparisons and conversions (no gradient) ----------------------------------------
-
-    /// <summary>1.0 where the predicate holds, else 0.0 (a float mask, usable in arithmetic).</summary>
-    public Tensor Where(Func<float, bool> predicate)
+    /// <summary>op(a, b) for two float tensors of one shape into a new contiguous tensor, not recorded.</summary>
+    internal static Tensor Map<T>(T op, Tensor a, Tensor b) where T : struct, ISpanOp2
     {
-        var r = Allocate(_shape);
-        using var c = ContiguousNoGrad();
-        var x = c.Data; var y = r.Data;
-        for (int i = 0; i < x.Length; i++) y[i] = predicate(x[i]) ? 1f : 0f;
-        return r;
+        if (!a.SameShape(b)) throw new ArgumentException($"Shapes {FormatShape(a.Shape)} and {FormatShape(b.Shape)} differ.");
+        a.RequireFloat();
+        b.RequireFloat();
+        var y = Allocate(a._shape);
+        using var ac = a.ContiguousNoGrad();
+        using var bc = b.ContiguousNoGrad();
+        SpanMap.Run(op, ac.FloatPointer, bc.FloatPointer, y.FloatPointer, y.NumElements);
+        return y;
     }
 
-    /// <summary>Converts Int64/Int32/Bool tensors to float32 (a copy; float32 input gives a detached copy).</summary>
-    public Tensor ToFloat()
+    /// <summary>A backward kernel (gradOutput, saved) into a new tensor.</summary>
+    internal static Tensor MapGrad<T>(T op, Tensor g, Tensor saved) where T : struct, IVectorOp2 =>
+        Map(new VectorSpanOp2<T>(op), g, saved);
+
+    internal void RequireFloat()
     {
-        var r = Allocate(_shape);
-        using var c = ContiguousNoGrad();
-        var y = r.Data;
-        switch (DType)
-        {
-            case DType.Float32: c.Data.CopyTo(y); break;
-            case DType.Int64: { var x = c.AsSpan<long>(); for (int i = 0; i < y.Length; i++) y[i] = x[i]; break; }
-            case DType.Int32: { var x = c.AsSpan<int>(); for (int i = 0; i < y.Length; i++) y[i] = x[i]; break; }
-            case DType.Bool: { var x = c.AsSpan<bool>(); for (int i = 0; i < y.Length; i++) y[i] = x[i] ? 1 : 0; break; }
-        }
-        return r;
+        if (DType != DType.Float32)
+            throw new InvalidOperationException($"This operation needs a float32 tensor, got {DType} {FormatShape(_shape)}.");
     }
 }

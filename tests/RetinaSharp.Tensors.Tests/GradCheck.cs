@@ -60,4 +60,40 @@ public static class GradCheck
 
     /// <summary>Values bounded away from zero (for division and logs).</summary>
     public static Tensor RandomPositive(RandomGenerator rng, params int[] shape) => Tensor.Rand(shape, rng, 0.5f, 2f);
+
+    /// <summary>Values in ±[margin, 1]: at least <paramref name="margin"/> from a kink at 0 (relu, abs, sign).</summary>
+    public static Tensor AwayFromZero(RandomGenerator rng, float margin, params int[] shape)
+    {
+        var t = Tensor.Rand(shape, rng, margin, 1f);
+        var d = t.Data;
+        for (int i = 0; i < d.Length; i++) if (rng.NextBool()) d[i] = -d[i];
+        return t;
+    }
+
+    /// <summary>
+    /// Distinct values at least <paramref name="spacing"/> apart, in random order (a shuffled ramp),
+    /// so a finite-difference step cannot change which element is a maximum.
+    /// </summary>
+    public static Tensor Separated(RandomGenerator rng, float spacing, params int[] shape)
+    {
+        var t = Tensor.Zeros(shape);
+        var d = t.Data;
+        for (int i = 0; i < d.Length; i++) d[i] = (i - d.Length / 2) * spacing;
+        rng.Shuffle(d);
+        return t;
+    }
+
+    /// <summary>Gradients of f's inputs for the upstream gradient <paramref name="gy"/> (inputs get RequiresGrad).</summary>
+    public static Tensor[] Gradients(Func<Tensor[], Tensor> f, Tensor[] inputs, Tensor? gy)
+    {
+        foreach (var x in inputs) { x.Grad?.Dispose(); x.Grad = null; x.RequiresGrad = true; }
+        using (var y = f(inputs)) y.Backward(gy);
+        var grads = new Tensor[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            grads[i] = inputs[i].Grad ?? Tensor.Zeros(inputs[i].Shape);
+            inputs[i].Grad = null;
+        }
+        return grads;
+    }
 }

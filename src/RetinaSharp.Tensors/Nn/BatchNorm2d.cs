@@ -1,13 +1,17 @@
 namespace RetinaSharp.Tensors.Nn;
 
 /// <summary>
-/// Batch normalisation with torch's names: parameters weight, bias; buffers running_mean,
-/// running_var, num_batches_tracked. Batch statistics in training, running ones in evaluation.
+/// Batch normalisation over [N, C, H, W], as torch.nn.BatchNorm2d: parameters "weight" (ones) and
+/// "bias" (zeros), buffers "running_mean" (zeros), "running_var" (ones) and "num_batches_tracked"
+/// (Int64). Training normalises with batch statistics and updates the running ones; evaluation uses
+/// the running ones.
 /// </summary>
 public sealed class BatchNorm2d : Module
 {
     public BatchNorm2d(int numFeatures, float eps = 1e-5f, float momentum = 0.1f)
     {
+        if (numFeatures <= 0) throw new ArgumentException($"Invalid BatchNorm2d({numFeatures}).");
+        NumFeatures = numFeatures;
         Eps = eps;
         Momentum = momentum;
         Weight = RegisterParameter("weight", Tensor.Ones([numFeatures]));
@@ -17,6 +21,7 @@ public sealed class BatchNorm2d : Module
         NumBatchesTracked = RegisterBuffer("num_batches_tracked", Tensor.Zeros([], DType.Int64));
     }
 
+    public int NumFeatures { get; }
     public float Eps { get; }
     public float Momentum { get; }
     public Tensor Weight { get; }
@@ -27,6 +32,7 @@ public sealed class BatchNorm2d : Module
 
     public override Tensor Forward(Tensor input)
     {
+        if (input.Rank != 4) throw new ArgumentException($"BatchNorm2d needs [N, C, H, W], got {Tensor.FormatShape(input.Shape)}.");
         if (Training) NumBatchesTracked.AsSpan<long>()[0]++;
         return Functional.BatchNorm(input, RunningMean, RunningVar, Weight, Bias, Training, Momentum, Eps);
     }

@@ -1,11 +1,17 @@
 namespace RetinaSharp.Tensors.Nn;
 
-/// <summary>2-D convolution layer (parameters "weight" [out, in/groups, k, k] and "bias" [out]), initialised as torch.nn.Conv2d.</summary>
+/// <summary>
+/// 2-D convolution layer, as torch.nn.Conv2d: parameters "weight" [out, in/groups, k, k] and
+/// optional "bias" [out], initialised like torch (kaiming_uniform(a = √5), i.e. U(±1/√fan_in), for
+/// both).
+/// </summary>
 public sealed class Conv2d : Module
 {
     public Conv2d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0, int dilation = 1,
         int groups = 1, bool bias = true, RandomGenerator? rng = null)
     {
+        if (inChannels <= 0 || outChannels <= 0 || kernelSize <= 0 || stride <= 0 || dilation <= 0 || padding < 0 || groups <= 0)
+            throw new ArgumentException($"Invalid Conv2d({inChannels}, {outChannels}, kernel {kernelSize}, stride {stride}, padding {padding}, dilation {dilation}, groups {groups}).");
         if (inChannels % groups != 0 || outChannels % groups != 0)
             throw new ArgumentException($"Conv2d channels {inChannels}->{outChannels} are not divisible by groups {groups}.");
         InChannels = inChannels;
@@ -15,9 +21,8 @@ public sealed class Conv2d : Module
         Padding = padding;
         Dilation = dilation;
         Groups = groups;
-        rng ??= new RandomGenerator(0);
+        rng ??= Init.DefaultGenerator;
         Weight = RegisterParameter("weight", Tensor.Zeros([outChannels, inChannels / groups, kernelSize, kernelSize]));
-        // torch's default: kaiming_uniform_(a = √5), i.e. U(±1/√fan_in), and bias U(±1/√fan_in).
         Init.KaimingUniform(Weight, rng, MathF.Sqrt(5));
         if (bias)
         {

@@ -1,14 +1,17 @@
 namespace RetinaSharp.Tensors.Nn;
 
 /// <summary>
-/// Batch norm with fixed statistics and affine, as torchvision.ops.FrozenBatchNorm2d: all four
-/// tensors (weight, bias, running_mean, running_var) are buffers, and the layer is the per-channel
-/// affine scale = w / √(var + eps), shift = b − mean·scale. Gradients flow to the input only.
+/// Batch norm with fixed statistics and affine, as torchvision.ops.FrozenBatchNorm2d: buffers (not
+/// parameters) "weight", "bias", "running_mean", "running_var"; y = x·scale + shift with
+/// scale = weight/√(running_var + eps), shift = bias − running_mean·scale. The gradient reaches the
+/// input only. (torchvision drops a checkpoint's num_batches_tracked for this layer; loaders should too.)
 /// </summary>
 public sealed class FrozenBatchNorm2d : Module
 {
     public FrozenBatchNorm2d(int numFeatures, float eps = 1e-5f)
     {
+        if (numFeatures <= 0) throw new ArgumentException($"Invalid FrozenBatchNorm2d({numFeatures}).");
+        NumFeatures = numFeatures;
         Eps = eps;
         Weight = RegisterBuffer("weight", Tensor.Ones([numFeatures]));
         Bias = RegisterBuffer("bias", Tensor.Zeros([numFeatures]));
@@ -16,32 +19,15 @@ public sealed class FrozenBatchNorm2d : Module
         RunningVar = RegisterBuffer("running_var", Tensor.Ones([numFeatures]));
     }
 
+    public int NumFeatures { get; }
     public float Eps { get; }
     public Tensor Weight { get; }
     public Tensor Bias { get; }
     public Tensor RunningMean { get; }
     public Tensor RunningVar { get; }
 
-    /// <summary>The equivalent per-channel (scale, shift).</summary>
-    public (float[] Scale, float[] Shift) Affine()
-    {
-        int c = Weight.Size(0);
-        var scale = new float[c];
-        var shift = new float[c];
-        var w = Weight.Data; var b = Bias.Data; var m = RunningMean.Data; var v = RunningVar.Data;
-        for (int i = 0; i < c; i++)
-        {
-            scale[i] = w[i] * (1f / MathF.Sqrt(v[i] + Eps));
-            shift[i] = b[i] - m[i] * scale[i];
-        }
-        return (scale, shift);
-    }
+    /// <summary>The per-channel scale and shift this layer applies.</summary>
+    public (float[] Scale, float[] Shift) Affine() => Functional.FrozenAffine(Weight, Bias, RunningMean, RunningVar, Eps);
 
-    public override Tensor Forward(Tensor input)
-    {
-        var (scale, shift) = Affine();
-        using var s = Tensor.FromArray(scale, scale.Length);
-        using var b = Tensor.FromArray(shift, shift.Length);
-        return Functional.ChannelAffine(input, s, b);
-    }
+    public override Tensor Forward(Tensor input) => Functional.FrozenBatchNorm(input, Weight, Bias, RunningMean, RunningVar, Eps);
 }

@@ -1,11 +1,12 @@
 namespace RetinaSharp.Tensors.Nn;
 
-/// <summary>Group normalisation with a per-channel affine ("weight" = 1, "bias" = 0 initially).</summary>
+/// <summary>Group normalisation, as torch.nn.GroupNorm: "weight" (ones) and "bias" (zeros) of [channels] when affine.</summary>
 public sealed class GroupNorm : Module
 {
     public GroupNorm(int numGroups, int numChannels, float eps = 1e-5f, bool affine = true)
     {
-        if (numChannels % numGroups != 0) throw new ArgumentException($"GroupNorm: {numChannels} channels are not divisible into {numGroups} groups.");
+        if (numGroups <= 0 || numChannels % numGroups != 0)
+            throw new ArgumentException($"GroupNorm: {numChannels} channels are not divisible into {numGroups} groups.");
         NumGroups = numGroups;
         NumChannels = numChannels;
         Eps = eps;

@@ -1,11 +1,17 @@
 namespace RetinaSharp.Tensors.Nn;
 
-/// <summary>Fully connected layer y = x·Wᵀ + b ("weight" [out, in], "bias" [out]), initialised as torch.nn.Linear.</summary>
+/// <summary>
+/// Fully connected layer y = x·Wᵀ + b, as torch.nn.Linear: "weight" [out, in] and optional "bias"
+/// [out], both U(±1/√in) like torch's defaults.
+/// </summary>
 public sealed class Linear : Module
 {
     public Linear(int inFeatures, int outFeatures, bool bias = true, RandomGenerator? rng = null)
     {
-        rng ??= new RandomGenerator(0);
+        if (inFeatures <= 0 || outFeatures <= 0) throw new ArgumentException($"Invalid Linear({inFeatures}, {outFeatures}).");
+        InFeatures = inFeatures;
+        OutFeatures = outFeatures;
+        rng ??= Init.DefaultGenerator;
         Weight = RegisterParameter("weight", Tensor.Zeros([outFeatures, inFeatures]));
         Init.KaimingUniform(Weight, rng, MathF.Sqrt(5));
         if (bias)
@@ -16,6 +22,8 @@ public sealed class Linear : Module
         }
     }
 
+    public int InFeatures { get; }
+    public int OutFeatures { get; }
     public Tensor Weight { get; }
     public Tensor? Bias { get; }
 
