@@ -166,7 +166,8 @@ public sealed class VocDetectionDataset : DetectionDataset
             if (obj.Element("difficult") is { } d)
             {
                 var text = d.Value.Trim();
-                if (text is not ("0" or "1"))
+                // Some converters write an empty element; it can only mean "not difficult".
+                if (text is not ("" or "0" or "1"))
                 {
                     draft.Fail(log, ProblemKind.InvalidValue, xmlPath, $"<difficult> {At(d)}", $"value \"{text}\" is not 0 or 1; image left out");
                     return;
