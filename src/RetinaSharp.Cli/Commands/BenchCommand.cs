@@ -11,6 +11,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchGemmCommand.Create());
         command.Subcommands.Add(BenchConvCommand.Create());
         command.Subcommands.Add(BenchTrainStepCommand.Create());
+        command.Subcommands.Add(BenchInferCommand.Create());
         return command;
     }
 }
