@@ -11,9 +11,11 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "Training set: a COCO instances JSON.", Required = true };
+        var data = new Option<string>("--data") { Description = "Training set: a COCO instances JSON, a Pascal VOC folder, or a keras-retinanet CSV.", Required = true };
+        var classes = new Option<string?>("--classes") { Description = "Class list of a CSV data set (class,id per line)." };
+        var split = new Option<string?>("--split") { Description = "Image set of a VOC data set (default trainval)." };
         var images = new Option<string?>("--images") { Description = "Image folder of the training set (default: the JSON's folder)." };
-        var val = new Option<string?>("--val") { Description = "Validation set (COCO JSON) evaluated during and after training." };
+        var val = new Option<string?>("--val") { Description = "Validation set (a COCO JSON) evaluated with the COCO metrics during and after training." };
         var valImages = new Option<string?>("--val-images") { Description = "Image folder of the validation set." };
         var outDir = new Option<string>("--out") { Description = "Output folder: checkpoints, metrics.jsonl, config.json.", Required = true };
         var config = new Option<string?>("--config") { Description = "A JSON file with training options (as written to config.json); command-line options override it." };
@@ -49,13 +51,17 @@ internal static class TrainCommand
         var ckEvery = new Option<int?>("--checkpoint-every");
         var command = new Command("train", "Train a RetinaNet on a COCO-format data set (the paper's recipe by default, scaled to the batch).")
         {
-            data, images, val, valImages, outDir, config, resume, arch, width, norm, weights, backboneWeights, trainable, batch, accum,
+            data, classes, split, images, val, valImages, outDir, config, resume, arch, width, norm, weights, backboneWeights, trainable, batch, accum,
             iterations, epochs, lr, optimizer, momentum, wd, warmup, schedule, steps, clip, minSizes, maxSize, flip, alpha, gamma, clsLoss, boxLoss,
             threads, seed, evalEvery, ckEvery,
         };
         command.SetAction((pr, ct) => Task.FromResult(CliErrors.Run("train", () =>
         {
-            var train = CocoSamples.Load(pr.GetValue(data)!, pr.GetValue(images));
+            var dataPath = pr.GetValue(data)!;
+            IDetectionSamples train = dataPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+                ? CocoSamples.Load(dataPath, pr.GetValue(images))
+                : new Data.DatasetSamples(Data.DatasetFactory.Open(new Data.DatasetSpec(dataPath)
+                    { Images = pr.GetValue(images), Classes = pr.GetValue(classes), Split = pr.GetValue(split) }));
             CocoSamples? valSet = pr.GetValue(val) is string v ? CocoSamples.Load(v, pr.GetValue(valImages)) : null;
             var dir = pr.GetValue(outDir)!;
             TrainingOptions o = pr.GetValue(config) is string cf ? TrainingOptions.FromJson(File.ReadAllText(cf), cf)
