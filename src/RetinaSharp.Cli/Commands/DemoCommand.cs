@@ -38,7 +38,7 @@ internal static class DemoCommand
         LearningRate = 2e-3f,
         WeightDecay = 1e-4f,
         ImagesPerStep = 8,
-        Iterations = quick ? 40 : 1400,
+        Iterations = quick ? 40 : 1200,
         WarmupIterations = quick ? 5 : 100,
         WarmupFactor = 0.1f,
         Schedule = ScheduleKind.Cosine,
