@@ -26,6 +26,8 @@ public sealed class RetinaNetDetector : IDisposable
     {
         Model = model;
         Model.Eval();
+        // Inference only: frozen batch norms become part of their convolutions.
+        Model.Backbone.Body.FoldFrozenBatchNorm();
         ClassNames = classNames ?? Enumerable.Range(0, model.Config.NumClasses).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         _transform = new DetectionTransform(model.Config.ImageMean, model.Config.ImageStd);
     }

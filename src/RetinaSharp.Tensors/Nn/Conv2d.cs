@@ -42,5 +42,51 @@ public sealed class Conv2d : Module
     public Tensor Weight { get; }
     public Tensor? Bias { get; }
 
-    public override Tensor Forward(Tensor input) => Functional.Conv2d(input, Weight, Bias, Stride, Padding, Dilation, Groups);
+    private Tensor? _foldedWeight;
+    private Tensor? _foldedBias;
+
+    /// <summary>True after <see cref="FoldAffine"/>: the layer computes the convolution followed by that affine.</summary>
+    public bool IsFolded => _foldedWeight != null;
+
+    public override Tensor Forward(Tensor input) => _foldedWeight != null
+        ? Functional.Conv2d(input, _foldedWeight, _foldedBias, Stride, Padding, Dilation, Groups)
+        : Functional.Conv2d(input, Weight, Bias, Stride, Padding, Dilation, Groups);
+
+    /// <summary>
+    /// Folds a following per-channel affine y = conv(x)·scale + shift (a frozen batch norm) into this
+    /// layer, for inference: weight·scale and bias·scale + shift. The result is mathematically the same
+    /// (no nonlinearity lies between them) and saves a pass over the activations. The registered
+    /// parameters are unchanged, so state dicts keep their names and values; the folded copies are
+    /// used by Forward until <see cref="Unfold"/>.
+    /// </summary>
+    public void FoldAffine(ReadOnlySpan<float> scale, ReadOnlySpan<float> shift)
+    {
+        if (scale.Length != OutChannels || shift.Length != OutChannels)
+            throw new ArgumentException($"Folding needs {OutChannels} scales and shifts.");
+        Unfold();
+        var w = Weight.CloneDetached().DetachFromScope();
+        var wd = w.Data;
+        int per = wd.Length / OutChannels;
+        for (int k = 0; k < OutChannels; k++)
+            System.Numerics.Tensors.TensorPrimitives.Multiply(wd.Slice(k * per, per), scale[k], wd.Slice(k * per, per));
+        var b = Tensor.Zeros([OutChannels]).DetachFromScope();
+        var bd = b.Data;
+        for (int k = 0; k < OutChannels; k++) bd[k] = (Bias == null ? 0 : Bias.Data[k] * scale[k]) + shift[k];
+        _foldedWeight = w;
+        _foldedBias = b;
+    }
+
+    /// <summary>Drops a folded affine (back to the registered weight and bias).</summary>
+    public void Unfold()
+    {
+        _foldedWeight?.Dispose();
+        _foldedBias?.Dispose();
+        _foldedWeight = _foldedBias = null;
+    }
+
+    public override void Dispose()
+    {
+        Unfold();
+        base.Dispose();
+    }
 }

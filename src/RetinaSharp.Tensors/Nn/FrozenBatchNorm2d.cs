@@ -29,5 +29,10 @@ public sealed class FrozenBatchNorm2d : Module
     /// <summary>The per-channel scale and shift this layer applies.</summary>
     public (float[] Scale, float[] Shift) Affine() => Functional.FrozenAffine(Weight, Bias, RunningMean, RunningVar, Eps);
 
-    public override Tensor Forward(Tensor input) => Functional.FrozenBatchNorm(input, Weight, Bias, RunningMean, RunningVar, Eps);
+    /// <summary>True when a preceding convolution has absorbed this layer (see <see cref="Conv2d.FoldAffine"/>); Forward then passes its input through.</summary>
+    public bool IsFoldedIntoConv { get; set; }
+
+    public override Tensor Forward(Tensor input) => IsFoldedIntoConv
+        ? input.Alias()
+        : Functional.FrozenBatchNorm(input, Weight, Bias, RunningMean, RunningVar, Eps);
 }

@@ -147,4 +147,24 @@ public sealed class TorchvisionRetinaNetParityTests
             }
         }
     }
+
+    [Fact]
+    public void Folding_frozen_batch_norm_keeps_the_outputs()
+    {
+        using var weights = TorchCheckpoint.LoadStateDict(Fixture("v1_weights.pth"));
+        using var t = SafeTensors.Load(Fixture("v1_tensors.safetensors"));
+        using var model = new RetinaNet(Config(false));
+        model.LoadStateDict(weights);
+        model.Eval();
+        using var _ = Autograd.NoGrad();
+        using var before = model.ForwardHeads(t["batch"]);
+        int folded = model.Backbone.Body.FoldFrozenBatchNorm();
+        // Stem plus two convolutions per basic block (8 blocks) plus three downsample branches.
+        Assert.Equal(1 + 16 + 3, folded);
+        using var after = model.ForwardHeads(t["batch"]);
+        AssertClose(before.ClassLogits, after.ClassLogits, 1e-4, "folded cls_logits");
+        AssertClose(before.BoxRegression, after.BoxRegression, 1e-4, "folded bbox_regression");
+        model.Train();
+        Assert.DoesNotContain(model.NamedModules(), m => m.Module is RetinaSharp.Tensors.Nn.Conv2d c && c.IsFolded);
+    }
 }

@@ -87,6 +87,41 @@ public sealed class ResNet : Module
     }
 
     /// <summary>
+    /// For inference: folds every frozen batch norm into the convolution before it (conv1/bn1,
+    /// convN/bnN in each block, downsample.0/downsample.1). Exact up to float rounding; returns the
+    /// number of layers folded. Switching back to training mode undoes it.
+    /// </summary>
+    public int FoldFrozenBatchNorm()
+    {
+        var modules = NamedModules().ToDictionary(m => m.Name, m => m.Module);
+        int folded = 0;
+        foreach (var (name, module) in modules)
+        {
+            if (module is not FrozenBatchNorm2d bn || bn.IsFoldedIntoConv) continue;
+            int dot = name.LastIndexOf('.');
+            string parent = dot < 0 ? "" : name[..(dot + 1)], leaf = name[(dot + 1)..];
+            string convName = leaf.StartsWith("bn", StringComparison.Ordinal) ? parent + "conv" + leaf[2..] : leaf == "1" ? parent + "0" : "";
+            if (!modules.TryGetValue(convName, out var c) || c is not Conv2d conv) continue;
+            var (scale, shift) = bn.Affine();
+            conv.FoldAffine(scale, shift);
+            bn.IsFoldedIntoConv = true;
+            folded++;
+        }
+        return folded;
+    }
+
+    public override void Train(bool mode = true)
+    {
+        base.Train(mode);
+        if (!mode) return;
+        foreach (var (_, m) in NamedModules())
+        {
+            if (m is Conv2d conv) conv.Unfold();
+            if (m is FrozenBatchNorm2d bn) bn.IsFoldedIntoConv = false;
+        }
+    }
+
+    /// <summary>
     /// Freezes all but the last <paramref name="trainableLayers"/> stages, counted from layer4 down to
     /// conv1 (torchvision's trainable_backbone_layers: 0–5, default 3 for pretrained backbones).
     /// </summary>
