@@ -24,13 +24,18 @@ public static class RetinaNetConfigInference
         bool headGn = state.ContainsKey("head.classification_head.conv.0.1.weight");
         int headDepth = 0;
         while (state.ContainsKey($"head.classification_head.conv.{headDepth}.0.weight")) headDepth++;
+        // As torchvision decides: P6 from C5 unless its input has the FPN's channel count (then P5;
+        // a C5 with exactly that many channels is indistinguishable from P5 in the weights).
         bool p6FromC5 = Need("backbone.fpn.extra_blocks.p6.weight").Size(1) != fpn;
 
         int[] blocks = new int[4];
         for (int l = 0; l < 4; l++)
             while (state.ContainsKey($"backbone.body.layer{l + 1}.{blocks[l]}.conv1.weight")) blocks[l]++;
         bool bottleneck = state.ContainsKey("backbone.body.layer1.0.conv3.weight");
-        int stem = Need("backbone.body.conv1.weight").Size(0);
+        // The last stage's output width fixes the width multiplier (the stem has a floor of 8 channels).
+        double widthScale = bottleneck
+            ? Need("backbone.body.layer4.0.conv3.weight").Size(0) / 2048.0
+            : Need("backbone.body.layer4.0.conv2.weight").Size(0) / 512.0;
         string name = (bottleneck, blocks[0], blocks[1], blocks[2], blocks[3]) switch
         {
             (false, 2, 2, 2, 2) => "resnet18",
@@ -62,7 +67,7 @@ public static class RetinaNetConfigInference
         var config = new RetinaNetConfig
         {
             Backbone = name,
-            BackboneWidth = stem / 64.0,
+            BackboneWidth = widthScale,
             BackboneNorm = norm,
             NumClasses = numClasses,
             FpnChannels = fpn,

@@ -153,7 +153,9 @@ public sealed class Trainer(TrainingOptions options, IDetectionSamples train, st
             if (Evaluator != null && Options.EvalEvery > 0 && iteration % Options.EvalEvery == 0 && iteration < Options.Iterations)
                 metrics = EvaluateAndKeepBest(model, optimizer, iteration, ref bestAp, metricsFile, SaveLast);
         }
-        SaveLast();
+        // After a run of non-finite losses the parameters are suspect: keep the last good checkpoint.
+        bool diverged = stopReason.StartsWith("stopped after", StringComparison.Ordinal);
+        if (!diverged) SaveLast();
         if (Evaluator != null && stopReason == "completed" || Evaluator != null && stopReason == "time budget reached")
             metrics = EvaluateAndKeepBest(model, optimizer, iteration, ref bestAp, metricsFile, SaveLast);
         return new TrainingResult(iteration, TimeSpan.FromSeconds(elapsedBefore + clock.Elapsed.TotalSeconds), LastCheckpointPath,

@@ -137,4 +137,26 @@ public sealed class TrainingLoopTests : IClassFixture<TrainingLoopTests.SmallSet
         using var ck = Checkpoint.Load(path);
         Assert.Equal(7, ck.State!.Iteration);
     }
+
+    [Fact]
+    public void Non_finite_losses_skip_steps_then_stop_keeping_the_last_good_checkpoint()
+    {
+        var dir = Path.Combine(_set.Root, "run-diverge");
+        // An absurd learning rate makes the weights infinite after the first update, so every later loss is NaN.
+        var options = Tiny(20) with { LearningRate = 1e38f, Optimizer = "sgd", WarmupIterations = 0, CheckpointEvery = 1, MaxNonFiniteSteps = 3 };
+        var messages = new List<string>();
+        var result = new Trainer(options, _set.Train, dir) { Observer = new Collect(messages) }.Run();
+        Assert.StartsWith("stopped after 3 non-finite losses", result.StopReason);
+        Assert.Equal(3, messages.Count(m => m.Contains("non-finite loss, step skipped")));
+        using var ck = Checkpoint.Load(result.LastCheckpoint);
+        // The checkpoint is the one written after the last successful step, not the diverged state.
+        Assert.Equal(1, ck.State!.Iteration);
+    }
+
+    private sealed class Collect(List<string> messages) : ITrainingObserver
+    {
+        public void OnStep(TrainingProgress progress) { }
+        public void OnEvaluation(int iteration, IReadOnlyDictionary<string, double> metrics) { }
+        public void OnMessage(string message) => messages.Add(message);
+    }
 }
