@@ -22,8 +22,9 @@ public sealed class RetinaNetDetector : IDisposable
 {
     private readonly DetectionTransform _transform;
 
-    public RetinaNetDetector(RetinaNet model, IReadOnlyList<string>? classNames = null)
+    public RetinaNetDetector(RetinaNet model, IReadOnlyList<string>? classNames = null, IReadOnlyList<long>? categoryIds = null)
     {
+        CategoryIds = categoryIds;
         Model = model;
         Model.Eval();
         // Inference only: frozen batch norms become part of their convolutions.
@@ -38,6 +39,15 @@ public sealed class RetinaNetDetector : IDisposable
     public IReadOnlyList<string> ClassNames { get; }
 
     /// <summary>
+    /// The training data's category id of each label, when the checkpoint records them; null for
+    /// torchvision weights, whose label index already is the COCO category id.
+    /// </summary>
+    public IReadOnlyList<long>? CategoryIds { get; }
+
+    /// <summary>The category id to report for a label (COCO results format).</summary>
+    public long CategoryIdOf(int label) => CategoryIds != null && label < CategoryIds.Count ? CategoryIds[label] : label;
+
+    /// <summary>
     /// Loads weights: a RetinaSharp checkpoint carries its configuration and class names; for a
     /// torchvision state dict the architecture is read from the keys and shapes
     /// (<paramref name="config"/> overrides it, e.g. to change input sizes or thresholds).
@@ -49,11 +59,14 @@ public sealed class RetinaNetDetector : IDisposable
         using var state = WeightsLoader.ReadStateDict(path);
         RetinaNetConfig resolved;
         IReadOnlyList<string>? names = classNames;
+        IReadOnlyList<long>? categoryIds = null;
         if (state.Metadata.TryGetValue(Checkpoint.ConfigKey, out var json))
         {
             resolved = config ?? System.Text.Json.JsonSerializer.Deserialize<RetinaNetConfig>(json)!;
             if (names == null && state.Metadata.TryGetValue(Checkpoint.ClassesKey, out var cj))
                 names = System.Text.Json.JsonSerializer.Deserialize<List<string>>(cj);
+            if (state.Metadata.TryGetValue(Checkpoint.CategoryIdsKey, out var ids))
+                categoryIds = System.Text.Json.JsonSerializer.Deserialize<List<long>>(ids);
         }
         else
         {
@@ -70,7 +83,7 @@ public sealed class RetinaNetDetector : IDisposable
             model.Dispose();
             throw new Tensors.Nn.StateDictException($"{path}: {e.Message}");
         }
-        return new RetinaNetDetector(model, names);
+        return new RetinaNetDetector(model, names, categoryIds);
     }
 
     public IReadOnlyList<LabeledDetection> Detect(string imagePath) => Detect(ImageFile.Load(imagePath));

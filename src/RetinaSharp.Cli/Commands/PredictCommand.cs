@@ -56,7 +56,7 @@ internal static class PredictCommand
                     results.Add(new CocoResult
                     {
                         ImageId = imageId,
-                        CategoryId = categoryIds != null && d.Label < categoryIds.Length ? categoryIds[d.Label] : d.Label,
+                        CategoryId = categoryIds != null && d.Label < categoryIds.Length ? categoryIds[d.Label] : detector.CategoryIdOf(d.Label),
                         Bbox = [d.X1, d.Y1, d.X2 - d.X1, d.Y2 - d.Y1],
                         Score = d.Score,
                     });

@@ -17,6 +17,8 @@ public sealed class DatasetSamples(IDetectionDataset dataset) : IDetectionSample
 
     public IReadOnlyList<string> ClassNames => _classNames;
 
+    public IReadOnlyList<long> CategoryIds { get; } = [.. dataset.Classes.Select(c => c.CategoryId)];
+
     public (int Width, int Height) Size(int index)
     {
         var size = dataset.GetInfo(index).Size;

@@ -20,10 +20,12 @@ public static class Checkpoint
     public const string OptionsKey = "retinasharp.training";
     public const string StateKey = "retinasharp.state";
     public const string ClassesKey = "retinasharp.classes";
+    public const string CategoryIdsKey = "retinasharp.category_ids";
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
-    public static void Save(string path, RetinaNet model, Optimizer? optimizer, TrainingOptions? options, TrainingState? state, IReadOnlyList<string>? classNames)
+    public static void Save(string path, RetinaNet model, Optimizer? optimizer, TrainingOptions? options, TrainingState? state,
+        IReadOnlyList<string>? classNames, IReadOnlyList<long>? categoryIds = null)
     {
         var tensors = new List<KeyValuePair<string, Tensor>>();
         foreach (var (k, v) in model.StateDict()) tensors.Add(new("model." + k, v));
@@ -33,6 +35,7 @@ public static class Checkpoint
         if (options != null) meta[OptionsKey] = options.ToJson();
         if (state != null) meta[StateKey] = JsonSerializer.Serialize(state, Json);
         if (classNames != null) meta[ClassesKey] = JsonSerializer.Serialize(classNames, Json);
+        if (categoryIds != null) meta[CategoryIdsKey] = JsonSerializer.Serialize(categoryIds, Json);
         try
         {
             SafeTensors.Save(path, tensors, meta);

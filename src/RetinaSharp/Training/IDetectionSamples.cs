@@ -16,6 +16,9 @@ public interface IDetectionSamples
     /// <summary>Class names by contiguous label.</summary>
     IReadOnlyList<string> ClassNames { get; }
 
+    /// <summary>The data set's own category id of each contiguous label (COCO category ids, VOC/CSV class ids).</summary>
+    IReadOnlyList<long> CategoryIds { get; }
+
     /// <summary>The (width, height) of sample i without decoding it (for aspect-ratio grouping).</summary>
     (int Width, int Height) Size(int index);
 

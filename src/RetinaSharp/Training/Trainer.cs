@@ -81,7 +81,7 @@ public sealed class Trainer(TrainingOptions options, IDetectionSamples train, st
         int imagesInWindow = 0;
 
         TrainingState Snapshot() => new(iteration, epoch, batchInEpoch, bestAp, elapsedBefore + clock.Elapsed.TotalSeconds);
-        void SaveLast() => Checkpoint.Save(LastCheckpointPath, model, optimizer, Options, Snapshot(), train.ClassNames);
+        void SaveLast() => Checkpoint.Save(LastCheckpointPath, model, optimizer, Options, Snapshot(), train.ClassNames, train.CategoryIds);
 
         using var metricsFile = new StreamWriter(MetricsPath, append: true);
         while (iteration < Options.Iterations)

@@ -31,6 +31,8 @@ public sealed class CocoSamples : IDetectionSamples
     /// <summary>COCO category id by contiguous label.</summary>
     public long[] CategoryIds { get; }
 
+    IReadOnlyList<long> IDetectionSamples.CategoryIds => CategoryIds;
+
     public IReadOnlyList<string> ClassNames => _samples.ClassNames;
 
     public int Count => _samples.Count;
