@@ -88,7 +88,10 @@ public static unsafe class KernelThreads
     public static (int Start, int End) PieceRange(int count, int pieces, int piece) =>
         ((int)((long)count * piece / pieces), (int)((long)count * (piece + 1) / pieces));
 
-    /// <summary>Runs <c>body(state, participant, participants)</c> once on each of up to <paramref name="threads"/> threads.</summary>
+    /// <summary>
+    /// Runs <c>body(state, participant, participants)</c> on the calling thread and on each of up to
+    /// threads-1 workers that join in time; the body must claim its work dynamically (see <see cref="WorkerPool"/>).
+    /// </summary>
     internal static void Region(int threads, delegate*<void*, int, int, void> body, void* state)
     {
         threads = Math.Min(threads, _maxThreads);
