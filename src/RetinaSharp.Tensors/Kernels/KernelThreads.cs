@@ -74,11 +74,24 @@ public static unsafe class KernelThreads
         For(count, grain, new PointerBody { Body = body, State = state });
     }
 
+    /// <summary>
+    /// Same as <see cref="For{TBody}(int, int, in TBody)"/> with a delegate body: <c>body(start, end)</c>.
+    /// Convenient outside hot loops; the delegate (and any closure) is the caller's allocation.
+    /// </summary>
+    public static void For(int count, int grain, Action<int, int> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        For(count, grain, new DelegateBody { Body = body });
+    }
+
     /// <summary>The index range of piece <paramref name="piece"/> out of <paramref name="pieces"/> over <paramref name="count"/> indices.</summary>
     public static (int Start, int End) PieceRange(int count, int pieces, int piece) =>
         ((int)((long)count * piece / pieces), (int)((long)count * (piece + 1) / pieces));
 
-    /// <summary>Runs <c>body(state, participant, participants)</c> once on each of up to <paramref name="threads"/> threads.</summary>
+    /// <summary>
+    /// Runs <c>body(state, participant, participants)</c> on the calling thread and on each of up to
+    /// threads-1 workers that join in time; the body must claim its work dynamically (see <see cref="WorkerPool"/>).
+    /// </summary>
     internal static void Region(int threads, delegate*<void*, int, int, void> body, void* state)
     {
         threads = Math.Min(threads, _maxThreads);
@@ -104,6 +117,13 @@ public static unsafe class KernelThreads
         public int Pieces;
         public int Next;
         public void* Body;
+    }
+
+    private struct DelegateBody : IParallelRange
+    {
+        public Action<int, int> Body;
+
+        public readonly void Execute(int start, int end) => Body(start, end);
     }
 
     private struct PointerBody : IParallelRange

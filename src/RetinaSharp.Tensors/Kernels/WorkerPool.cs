@@ -3,28 +3,39 @@ using System.Diagnostics;
 namespace RetinaSharp.Tensors.Kernels;
 
 /// <summary>
-/// Persistent background threads that run one parallel region at a time. A region calls
-/// <c>body(state, participant, participants)</c> once on each participant; the calling thread is
-/// participant 0 and the region returns when every participant has finished.
+/// Persistent background threads that help with one parallel region at a time. A region calls
+/// <c>body(state, participant, participants)</c> on the calling thread (participant 0) and on every
+/// worker (1 .. participants-1) that joins before the caller has finished its own call. Bodies must
+/// therefore claim their work dynamically (a shared counter) and never wait for one another: a region
+/// is correct with any subset of helpers, including none.
 /// </summary>
 /// <remarks>
-/// Publishing a region writes the job fields and then one 64-bit ticket whose low byte is the
-/// participant count, so a worker learns with a single read both that there is new work and whether
-/// it is part of it. Workers spin briefly after a region (back-to-back kernel calls are common) and
-/// then sleep on an event so idle threads cost nothing on a shared machine.
+/// Joining is optional so that a worker the operating system has not scheduled yet (common on a busy
+/// machine) costs nothing: once the caller's body returns, all work has been claimed, the region is
+/// closed to late workers, and the caller only waits for workers that are still running claimed work.
+/// The join word holds the region's sequence number (high 32 bits), a closed flag and the number of
+/// active workers, so joining, leaving and closing are single atomic updates. Workers spin briefly
+/// after a region (back-to-back kernel calls are common) and then sleep on an event, so idle threads
+/// cost nothing on a shared machine.
 /// </remarks>
 internal static unsafe class WorkerPool
 {
     private const int MaxParticipants = 255;
+    private const long ClosedFlag = 1L << 31;
+    private const long ActiveMask = ClosedFlag - 1;
 
     private static readonly Lock s_gate = new();
     private static readonly long s_spinTicks = Stopwatch.Frequency / 5000; // about 200 µs
     private static Worker[] s_workers = [];
 
+    /// <summary>Sequence number (high bits) and participant count (low byte) of the latest region.</summary>
     private static long s_ticket;
+
+    /// <summary>Sequence number, closed flag and active-worker count of the current region.</summary>
+    private static long s_join;
+
     private static delegate*<void*, int, int, void> s_body;
     private static void* s_state;
-    private static int s_remaining;
     private static Exception? s_failure;
 
     [ThreadStatic] private static bool t_insideRegion;
@@ -33,8 +44,8 @@ internal static unsafe class WorkerPool
     public static bool InsideRegion => t_insideRegion;
 
     /// <summary>
-    /// Runs the region on <paramref name="participants"/> threads. Returns false without running anything
-    /// when it cannot (nested call, or another thread owns the pool); the caller then runs serially.
+    /// Runs the region with up to <paramref name="participants"/> threads. Returns false without running
+    /// anything when it cannot (nested call, or another thread owns the pool); the caller then runs serially.
     /// </summary>
     public static bool TryRun(int participants, delegate*<void*, int, int, void> body, void* state)
     {
@@ -47,8 +58,8 @@ internal static unsafe class WorkerPool
             s_body = body;
             s_state = state;
             s_failure = null;
-            Volatile.Write(ref s_remaining, participants - 1);
-            long sequence = (s_ticket >> 8) + 1;
+            long sequence = ((s_ticket >> 8) + 1) & 0xFFFFFFFFL;
+            Interlocked.Exchange(ref s_join, sequence << 32);
             Interlocked.Exchange(ref s_ticket, (sequence << 8) | (long)participants);
             for (int i = 0; i < participants - 1; i++) s_workers[i].Wake();
 
@@ -66,8 +77,13 @@ internal static unsafe class WorkerPool
                 t_insideRegion = false;
             }
 
-            var spinner = new SpinWait();
-            while (Volatile.Read(ref s_remaining) != 0) spinner.SpinOnce(-1);
+            // Close the region to workers that have not joined yet, then wait for those that have.
+            long joined = Interlocked.Or(ref s_join, ClosedFlag);
+            if ((joined & ActiveMask) != 0)
+            {
+                var spinner = new SpinWait();
+                while ((Volatile.Read(ref s_join) & ActiveMask) != 0) spinner.SpinOnce(-1);
+            }
 
             Exception? failure = s_failure;
             s_failure = null;
@@ -77,6 +93,17 @@ internal static unsafe class WorkerPool
         finally
         {
             s_gate.Exit();
+        }
+    }
+
+    /// <summary>Counts the calling worker into region <paramref name="sequence"/> unless it is closed or superseded.</summary>
+    private static bool TryJoin(long sequence)
+    {
+        while (true)
+        {
+            long current = Volatile.Read(ref s_join);
+            if (((current >> 32) & 0xFFFFFFFFL) != sequence || (current & ClosedFlag) != 0) return false;
+            if (Interlocked.CompareExchange(ref s_join, current + 1, current) == current) return true;
         }
     }
 
@@ -126,7 +153,9 @@ internal static unsafe class WorkerPool
                 {
                     _seen = ticket;
                     int participants = (int)(ticket & 0xFF);
-                    if (_participant < participants)
+                    // Joining happens before the job fields are read: a joined region cannot end (and
+                    // its fields cannot be overwritten) until this worker leaves it.
+                    if (_participant < participants && TryJoin(ticket >> 8))
                     {
                         try
                         {
@@ -136,7 +165,7 @@ internal static unsafe class WorkerPool
                         {
                             Interlocked.CompareExchange(ref s_failure, e, null);
                         }
-                        Interlocked.Decrement(ref s_remaining);
+                        Interlocked.Decrement(ref s_join);
                     }
                     spinStart = Stopwatch.GetTimestamp();
                     continue;

@@ -25,6 +25,33 @@ public sealed unsafe class KernelThreadsTests
     }
 
     [Fact]
+    public void DelegateAndFunctionPointerBodiesCoverTheRange()
+    {
+        const int count = 70_000;
+        var viaDelegate = new int[count];
+        KernelThreads.For(count, 1000, (start, end) =>
+        {
+            for (int i = start; i < end; i++) viaDelegate[i] += i % 7 + 1;
+        });
+        var viaPointer = new int[count];
+        fixed (int* p = viaPointer)
+        {
+            KernelThreads.For(count, 1000, &AddPattern, p);
+        }
+        for (int i = 0; i < count; i++)
+        {
+            Assert.Equal(i % 7 + 1, viaDelegate[i]);
+            Assert.Equal(i % 7 + 1, viaPointer[i]);
+        }
+    }
+
+    private static void AddPattern(void* state, int start, int end)
+    {
+        var data = (int*)state;
+        for (int i = start; i < end; i++) data[i] += i % 7 + 1;
+    }
+
+    [Fact]
     public void RangesFollowPieceRangeAndRespectTheGrain()
     {
         const int count = 50_000, grain = 1000;
