@@ -104,12 +104,12 @@ public static unsafe class Gemm
         }
     }
 
-    /// <summary>The A micro-panel width and depth blocking of a path, for packing A in advance.</summary>
-    internal static (int Mr, int Kc) Blocking(GemmIsa isa) => isa switch
+    /// <summary>The register tile and depth blocking of a path, for packing A in advance and sizing column chunks.</summary>
+    internal static (int Mr, int Nr, int Kc) Blocking(GemmIsa isa) => isa switch
     {
-        GemmIsa.Avx512 => (Avx512MicroKernel.MR, Avx512MicroKernel.KC),
-        GemmIsa.Avx2 => (Avx2MicroKernel.MR, Avx2MicroKernel.KC),
-        _ => (PortableMicroKernel.MR, PortableMicroKernel.KC),
+        GemmIsa.Avx512 => (Avx512MicroKernel.MR, Avx512MicroKernel.NR, Avx512MicroKernel.KC),
+        GemmIsa.Avx2 => (Avx2MicroKernel.MR, Avx2MicroKernel.NR, Avx2MicroKernel.KC),
+        _ => (PortableMicroKernel.MR, PortableMicroKernel.NR, PortableMicroKernel.KC),
     };
 
     private static void CheckSpan(int length, int rows, int cols, int ld, string name)

@@ -18,6 +18,12 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
     /// <summary>Below this many multiply-adds a call stays on one thread.</summary>
     private const long ParallelThreshold = 1L << 18;
 
+    /// <summary>
+    /// Rectangles of C per thread, handed out first come first served: on a shared machine a thread that
+    /// loses its core for a while leaves its later rectangles to the others instead of holding them up.
+    /// </summary>
+    private const int PiecesPerThread = 2;
+
     public static void Run<TA, TB>(int m, int n, int k, in TA a, in TB b, float beta, float* c, nint ldc, int threads)
         where TA : unmanaged, IGemmASource
         where TB : unmanaged, IGemmOperand
@@ -42,12 +48,6 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
         }
         KernelThreads.Region(threads, &Participant<TA, TB>, &job);
     }
-
-    /// <summary>
-    /// Rectangles of C per thread, handed out first come first served: on a shared machine a thread that
-    /// loses its core for a while leaves its later rectangles to the others instead of holding them up.
-    /// </summary>
-    internal static int PiecesPerThread = 2;
 
     /// <summary>Floats of scratch one thread needs for a packed B̃ panel.</summary>
     public static long PackBSize => (long)TKernel.KC * TKernel.NC;

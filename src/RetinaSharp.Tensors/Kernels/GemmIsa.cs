@@ -9,6 +9,6 @@ public enum GemmIsa
     /// <summary>AVX2 with FMA3, 6×16 register tile.</summary>
     Avx2,
 
-    /// <summary>AVX-512F, 14×32 register tile.</summary>
+    /// <summary>AVX-512F, 8×48 register tile.</summary>
     Avx512,
 }

@@ -26,8 +26,7 @@ public sealed unsafe class Conv2dKernelsTests
         ["3x2 kernel, mixed stride and pad"] = new(1, 3, 11, 6, 4, 3, 2, 1, 2, 0, 1),
         ["padding wider than the kernel reach"] = new(1, 2, 4, 5, 3, 3, 3, 1, 1, 3, 3),
         ["stride 3 dilation 2 in width only"] = new(1, 3, 5, 30, 4, 3, 3, 1, 3, 1, 0, 1, 2),
-        // Depth past one GEMM depth block, several row and column tiles, and (for the input gradient)
-        // more than one column chunk.
+        // Depth past one GEMM depth block, several row and column tiles.
         ["64 channels, 45x44"] = new(1, 64, 45, 44, 32, 3, 3, 1, 1, 1, 1),
     };
 
@@ -86,6 +85,32 @@ public sealed unsafe class Conv2dKernelsTests
         int terms = s.Batch * s.OutHeight * s.OutWidth;
         AssertClose(name + " weight gradient", expected, magnitude, gradWeight, terms);
         if (gradBias != null) AssertClose(name + " bias gradient", biasExpected, biasMagnitude, gradBias, terms);
+    }
+
+    [Fact]
+    public void InputGradientIsTheSameWhenSplitIntoManyColumnChunks()
+    {
+        // Tiny chunks put chunk boundaries inside output rows and inside padded borders.
+        long saved = Conv2dKernels.ColumnChunkFloats;
+        try
+        {
+            foreach (var s in new Conv2dShape[] { new(2, 3, 11, 13, 4, 3, 3, 1, 1, 1, 1), new(1, 4, 25, 30, 5, 3, 3, 2, 2, 1, 1, 1, 2) })
+            {
+                Conv2dKernels.ColumnChunkFloats = 500;
+                var random = new RandomGenerator(505);
+                float[] gradOutput = Random(random, s.Batch * s.OutChannels * s.OutHeight * s.OutWidth);
+                float[] weight = Random(random, s.OutChannels * s.InChannelsPerGroup * s.KernelH * s.KernelW);
+                float[] gradInput = Garbage(s.Batch * s.InChannels * s.InHeight * s.InWidth);
+                fixed (float* pg = gradOutput, pw = weight, pd = gradInput)
+                    Conv2dKernels.BackwardInput(s, pg, pw, pd);
+                var (expected, magnitude) = ConvReference.BackwardInput(s, gradOutput, weight);
+                AssertClose($"{s} input gradient in chunks", expected, magnitude, gradInput, s.OutChannels * s.KernelH * s.KernelW);
+            }
+        }
+        finally
+        {
+            Conv2dKernels.ColumnChunkFloats = saved;
+        }
     }
 
     [Fact]
