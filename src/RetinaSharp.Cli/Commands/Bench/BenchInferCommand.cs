@@ -25,12 +25,11 @@ internal static class BenchInferCommand
             var rng = new Tensors.RandomGenerator(3);
             var image = new RgbImage(w, h);
             for (int i = 0; i < image.Pixels.Length; i++) image.Pixels[i] = (byte)rng.NextInt(256);
-            double sec = BenchTiming.MedianSeconds(() => detector.Detect(image), pr.GetValue(repeats));
+            double sec = BenchTimer.MedianSeconds([() => detector.Detect(image)], warmups: 1, pr.GetValue(repeats), paced: false)[0];
             Console.WriteLine($"infer {config.Backbone}-FPN {h}x{w} (resized to {config.MinSize}/{config.MaxSize})  threads={KernelThreads.MaxThreads}  median {sec:F3} s/image");
-            BenchTiming.WriteJson(pr.GetValue(json), new()
-            {
-                ["op"] = "infer", ["arch"] = config.Backbone, ["height"] = h, ["width"] = w, ["threads"] = KernelThreads.MaxThreads, ["median_seconds"] = sec,
-            });
+            if (pr.GetValue(json) is string jsonPath)
+                BenchJson.Write(jsonPath, [new("op", "infer"), new("arch", config.Backbone), new("height", h), new("width", w),
+                    new("threads", KernelThreads.MaxThreads), new("median_seconds", sec)]);
             return 0;
         });
         return command;
