@@ -98,8 +98,87 @@ public sealed class RetinaNetLoss(RetinaNetConfig config)
         {
             ClassificationLossKind.Focal => Functional.SigmoidFocalLossSparse(flatLogits, labels, rowWeights, Config.FocalAlpha, Config.FocalGamma),
             ClassificationLossKind.AlphaBalancedCrossEntropy => Functional.SigmoidFocalLossSparse(flatLogits, labels, rowWeights, Config.FocalAlpha, 0f),
-            _ => throw new NotSupportedException($"Classification loss {Config.ClassificationLoss} is not available in this build."),
+            ClassificationLossKind.Ohem => OhemLoss(flatLogits, labels, anchors, n, a),
+            ClassificationLossKind.Hinge => HingeLoss(flatLogits, labels, rowWeights),
+            _ => throw new NotSupportedException($"Classification loss {Config.ClassificationLoss} is not supported."),
         };
+    }
+
+    /// <summary>
+    /// OHEM: the configured loss (focal with α and γ; γ = 0 for plain α-CE) on the hardest anchors of
+    /// each image only, chosen by <see cref="OnlineHardExampleMining"/>; the loss is averaged over each
+    /// image's chosen anchors, as a sampled minibatch is, then over images.
+    /// </summary>
+    private Tensor OhemLoss(Tensor flatLogits, int[] labels, AnchorSet anchors, int n, int a)
+    {
+        int k = flatLogits.Size(1);
+        var x = flatLogits.ToArray();
+        var chosenLabels = new int[n * a];
+        var weights = new float[n * a];
+        float alpha = Config.FocalAlpha, gamma = Config.FocalGamma;
+        Parallel.For(0, n, i =>
+        {
+            var losses = new float[a];
+            var imageLabels = labels.AsSpan(i * a, a);
+            for (int j = 0; j < a; j++)
+            {
+                int label = imageLabels[j];
+                if (label <= -2) continue;
+                double sum = 0;
+                long row = (long)(i * a + j) * k;
+                for (int c = 0; c < k; c++) sum += FocalElement(x[row + c], c == label ? 1 : 0, alpha, gamma);
+                losses[j] = (float)sum;
+            }
+            var chosen = new bool[a];
+            int count = OnlineHardExampleMining.Select(losses, imageLabels, anchors.Boxes, Config.OhemBatchSize,
+                Config.OhemForegroundFraction, Config.OhemNmsThreshold, chosen);
+            float w = 1f / (Math.Max(1, count) * n);
+            for (int j = 0; j < a; j++)
+            {
+                chosenLabels[i * a + j] = chosen[j] ? imageLabels[j] : -2;
+                weights[i * a + j] = chosen[j] ? w : 0f;
+            }
+        });
+        return Functional.SigmoidFocalLossSparse(flatLogits, chosenLabels, weights, alpha, gamma);
+    }
+
+    /// <summary>
+    /// The paper's hinge on p_t: α-balanced cross entropy for every (anchor, class) whose p_t is below
+    /// the threshold and nothing at or above it, normalised like the focal loss.
+    /// </summary>
+    private Tensor HingeLoss(Tensor flatLogits, int[] labels, float[] rowWeights)
+    {
+        int rows = flatLogits.Size(0), k = flatLogits.Size(1);
+        var x = flatLogits.ToArray();
+        var targets = new float[x.Length];
+        var weights = new float[x.Length];
+        float threshold = Config.HingeThreshold;
+        for (int r = 0; r < rows; r++)
+        {
+            int label = labels[r];
+            if (label <= -2) continue;
+            for (int c = 0; c < k; c++)
+            {
+                long e = (long)r * k + c;
+                bool positive = c == label;
+                double pt = 1 / (1 + Math.Exp(positive ? -x[e] : x[e]));
+                targets[e] = positive ? 1 : 0;
+                weights[e] = pt < threshold ? rowWeights[r] : 0;
+            }
+        }
+        using var t = Tensor.FromArray(targets, rows, k);
+        using var w = Tensor.FromArray(weights, rows, k);
+        return Functional.SigmoidFocalLoss(flatLogits, t, Config.FocalAlpha, 0f, Reduction.Sum, weight: w);
+    }
+
+    /// <summary>One element of torchvision's sigmoid focal loss in double precision (α &lt; 0: no α weighting).</summary>
+    internal static double FocalElement(double x, double t, double alpha, double gamma)
+    {
+        double ce = Math.Max(x, 0) - x * t + Math.Log(1 + Math.Exp(-Math.Abs(x)));
+        double p = 1 / (1 + Math.Exp(-x));
+        double pt = p * t + (1 - p) * (1 - t);
+        double loss = gamma == 0 ? ce : ce * Math.Pow(1 - pt, gamma);
+        return alpha >= 0 ? loss * (alpha * t + (1 - alpha) * (1 - t)) : loss;
     }
 
     private Tensor BoxLoss(Tensor boxRegression, int rows, int[] fgRows, float[] fgWeights, float[] fgAnchors, float[] fgGt)

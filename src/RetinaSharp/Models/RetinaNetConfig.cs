@@ -97,6 +97,9 @@ public sealed record RetinaNetConfig
     /// <summary>Foreground fraction enforced by OHEM (0.25 for 1:3), or 0 for no constraint.</summary>
     public float OhemForegroundFraction { get; init; }
 
+    /// <summary>IoU above which OHEM suppresses a lower-loss anchor overlapping a higher-loss one (over anchor boxes).</summary>
+    public float OhemNmsThreshold { get; init; } = 0.5f;
+
     public BoxLossKind BoxLoss { get; init; } = BoxLossKind.L1;
     public float SmoothL1Beta { get; init; } = 0.11f;
 

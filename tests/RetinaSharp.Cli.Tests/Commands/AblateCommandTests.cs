@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using RetinaSharp.Cli.Commands;
+using RetinaSharp.Models;
 using Xunit;
 
 namespace RetinaSharp.Cli.Tests.Commands;
@@ -17,20 +18,64 @@ public sealed class AblateCommandTests : IDisposable
     [Fact]
     public void Studies_define_the_papers_settings()
     {
-        Assert.Equal([0.25, 0.5, 0.75, 0.9, 0.99, 0.999], AblateCommand.Study("alpha-ce")!.Select(r => Math.Round(r.X, 3)));
-        Assert.Equal([0, 0.1, 0.2, 0.5, 1, 2, 5], AblateCommand.Study("gamma")!.Select(r => Math.Round(r.X, 3)));
+        Assert.Equal([0.25, 0.5, 0.75, 0.9, 0.99, 0.999], AblationStudies.Runs("alpha-ce")!.Select(r => Math.Round(r.X, 3)));
+        Assert.Equal([0, 0.1, 0.2, 0.5, 1, 2, 5], AblationStudies.Runs("gamma")!.Select(r => Math.Round(r.X, 3)));
         var baseline = DemoCommand.Recipe(8, quick: true, seed: 0);
-        var oneAnchor = AblateCommand.Study("anchors")![0].Apply(baseline);
+        var oneAnchor = AblationStudies.Runs("anchors")![0].Apply(baseline);
         Assert.Equal(1, oneAnchor.Model.AnchorsPerLocation);
-        var noPrior = AblateCommand.Study("prior")!.Single(r => r.Name == "FL, no prior").Apply(baseline);
+        var noPrior = AblationStudies.Runs("prior")!.Single(r => r.Name == "FL, no prior").Apply(baseline);
         Assert.Equal(0f, noPrior.Model.PriorProbability);
-        Assert.Null(AblateCommand.Study("ohem"));
+
+        var ohem = AblationStudies.Runs("ohem")!.Select(r => r.Apply(baseline).Model).ToList();
+        Assert.Equal([128, 128, 256, 256], ohem.Take(4).Select(m => m.OhemBatchSize));
+        Assert.Equal([0f, 0.25f, 0f, 0.25f], ohem.Take(4).Select(m => m.OhemForegroundFraction));
+        Assert.All(ohem.Take(4), m => Assert.Equal((ClassificationLossKind.Ohem, 0f, 0.5f), (m.ClassificationLoss, m.FocalGamma, m.OhemNmsThreshold)));
+        Assert.Equal(baseline.Model, ohem[4]);
+        var hinge = AblationStudies.Runs("hinge")!.Select(r => r.Apply(baseline).Model).ToList();
+        Assert.Equal([0.5f, 0.9f], hinge.Take(2).Select(m => m.HingeThreshold));
+        Assert.All(hinge.Take(2), m => Assert.Equal(ClassificationLossKind.Hinge, m.ClassificationLoss));
+        // The γ = 2 focal model of Figure 4 is the recipe itself, so it is shared with the γ study.
+        var cdfRun = AblationStudies.Runs("loss-cdf")!.Single().Apply(baseline);
+        Assert.Equal(AblationStudies.Runs("gamma")!.Single(r => r.X == 2).Apply(baseline).ToJson(), cdfRun.ToJson());
+        Assert.Null(AblationStudies.Runs("nonsense"));
+    }
+
+    [Fact]
+    public void A_run_with_identical_options_in_another_study_is_found_and_a_different_one_is_not()
+    {
+        var baseline = DemoCommand.Recipe(8, quick: true, seed: 0);
+        var dir = Path.Combine(_dir, "gamma", "runs", "g2");
+        Directory.CreateDirectory(dir);
+        var saved = new AblationResult("gamma=2", 2, 0.3, 0.5, 0.2, 60, 20, false, 0.4, baseline.ToJson(), dir);
+        File.WriteAllText(Path.Combine(dir, "result.json"), JsonSerializer.Serialize(saved));
+        Assert.Equal(saved, AblateCommand.FindIdenticalRun(_dir, baseline.ToJson()));
+        Assert.Null(AblateCommand.FindIdenticalRun(_dir, (baseline with { Seed = 1 }).ToJson()));
+    }
+
+    [Fact]
+    public void Loss_cdf_study_trains_measures_and_replots()
+    {
+        var root = new RootCommand { AblateCommand.Create() };
+        Assert.Equal(0, root.Parse(["ablate", "--study", "loss-cdf", "--out", _dir, "--quick", "--iterations", "4"]).Invoke());
+        var data = JsonSerializer.Deserialize<LossCdfResult>(File.ReadAllText(Path.Combine(_dir, "loss-cdf", "loss-cdf.json")))!;
+        Assert.Equal(AblationStudies.CdfGammas, data.PositiveCurves.Select(c => c.Gamma));
+        Assert.True(data.Positives > 0 && data.Negatives > data.Positives);
+        foreach (var c in data.PositiveCurves.Concat(data.NegativeCurves))
+        {
+            Assert.Equal(0, c.CumulativeLoss[0], 9);
+            Assert.Equal(1, c.CumulativeLoss[^1], 6);
+            for (int i = 1; i < c.CumulativeLoss.Length; i++) Assert.True(c.CumulativeLoss[i] >= c.CumulativeLoss[i - 1] - 1e-12);
+        }
+        File.Delete(Path.Combine(_dir, "loss-cdf", "results.md"));
+        Assert.Equal(0, root.Parse(["ablate", "--study", "loss-cdf", "--out", _dir, "--replot"]).Invoke());
+        Assert.Equal(2 + 2 + AblationStudies.CdfGammas.Length, File.ReadAllLines(Path.Combine(_dir, "loss-cdf", "results.md")).Length);
+        Assert.Contains("<svg", File.ReadAllText(Path.Combine(_dir, "loss-cdf", "loss-cdf-negative.svg")));
     }
 
     [Fact]
     public void Replot_rebuilds_the_table_from_saved_results_without_training()
     {
-        var runs = AblateCommand.Study("anchors")!;
+        var runs = AblationStudies.Runs("anchors")!;
         for (int i = 0; i < 2; i++)
         {
             var dir = Path.Combine(_dir, "anchors", "runs", new string(runs[i].Name.Select(c => char.IsLetterOrDigit(c) || c == '.' ? c : '_').ToArray()));
