@@ -3,6 +3,16 @@ namespace RetinaSharp.Tensors;
 public static unsafe partial class Functional
 {
     /// <summary>
+    /// α-balanced binary cross entropy, −α_t·log p_t with α_t = α for positives and 1 − α for
+    /// negatives: the focal loss with γ = 0 (torchvision's sigmoid_focal_loss(gamma=0)), the baseline
+    /// the focal loss paper compares against. Same weights, mask and reductions as
+    /// <see cref="SigmoidFocalLoss"/>; α &lt; 0 gives plain cross entropy.
+    /// </summary>
+    public static Tensor AlphaBalancedCrossEntropy(Tensor logits, Tensor targets, float alpha = 0.75f,
+        Reduction reduction = Reduction.Mean, Tensor? weight = null, Tensor? mask = null) =>
+        SigmoidFocalLoss(logits, targets, alpha, 0f, reduction, weight, mask);
+
+    /// <summary>
     /// Softmax focal loss for single-label multi-class problems: with p = softmax(x) and p_t the
     /// probability of the target class, FL = −α[y]·(1 − p_t)^γ·log p_t. γ = 0 is (class-weighted)
     /// cross entropy. Labels below 0 are ignored; <see cref="Reduction.Mean"/> averages over the

@@ -43,7 +43,7 @@ internal static class TrainCommand
         var flip = new Option<float?>("--flip") { Description = "Horizontal flip probability." };
         var alpha = new Option<float?>("--focal-alpha");
         var gamma = new Option<float?>("--focal-gamma");
-        var clsLoss = new Option<ClassificationLossKind?>("--cls-loss") { Description = "Focal or AlphaBalancedCrossEntropy." };
+        var clsLoss = new Option<ClassificationLossKind?>("--cls-loss") { Description = "Focal, AlphaBalancedCrossEntropy, Ohem or Hinge (their settings through --config)." };
         var boxLoss = new Option<BoxLossKind?>("--box-loss") { Description = "L1, SmoothL1 or GIoU." };
         var threads = new Option<int?>("--threads");
         var seed = new Option<ulong?>("--seed");
