@@ -119,6 +119,38 @@ public sealed class TrainingLoopTests : IClassFixture<TrainingLoopTests.SmallSet
         Assert.Equal(Losses(straight), Losses(split));
     }
 
+    private sealed class CancelAt(int iteration, CancellationTokenSource cts) : ITrainingObserver
+    {
+        public void OnStep(TrainingProgress progress)
+        {
+            if (progress.Iteration == iteration) cts.Cancel();
+        }
+
+        public void OnEvaluation(int iteration, IReadOnlyDictionary<string, double> metrics) { }
+        public void OnMessage(string message) { }
+    }
+
+    [Fact]
+    public void Cancelling_saves_a_checkpoint_that_resumes_bit_for_bit()
+    {
+        var straight = Path.Combine(_set.Root, "run-straight-cancel");
+        var cancelled = Path.Combine(_set.Root, "run-cancelled");
+        new Trainer(Tiny(6), _set.Train, straight).Run();
+        using var cts = new CancellationTokenSource();
+        // What Ctrl-C does in `retina train`: the token is cancelled while a step is running.
+        var first = new Trainer(Tiny(6), _set.Train, cancelled) { Observer = new CancelAt(2, cts) }.Run(cancellation: cts.Token);
+        Assert.Equal("cancelled", first.StopReason);
+        Assert.Equal(2, first.Iterations);
+        using (var saved = Checkpoint.Load(first.LastCheckpoint)) Assert.Equal(2, saved.State!.Iteration);
+        var second = new Trainer(Tiny(6), _set.Train, cancelled).Run(resume: true);
+        Assert.Equal(6, second.Iterations);
+        using var a = Checkpoint.Load(Path.Combine(straight, "last.safetensors"));
+        using var b = Checkpoint.Load(Path.Combine(cancelled, "last.safetensors"));
+        foreach (var key in a.Tensors.Keys)
+            Assert.True(a.Tensors[key].ToBytes().AsSpan().SequenceEqual(b.Tensors[key].ToBytes()), $"{key} differs after resume");
+        Assert.Equal(Losses(straight), Losses(cancelled));
+    }
+
     [Fact]
     public void Checkpoint_round_trips_model_config_and_class_names()
     {
