@@ -53,6 +53,25 @@ public sealed class AblateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Only_names_settings_of_the_study_and_replots_just_those()
+    {
+        var root = new RootCommand { AblateCommand.Create() };
+        // An unknown name fails before any data is made or any run starts.
+        Assert.NotEqual(0, root.Parse(["ablate", "--study", "gamma", "--out", _dir, "--only", "gamma=3"]).Invoke());
+        Assert.False(Directory.Exists(Path.Combine(_dir, "data")));
+
+        var runs = AblationStudies.Runs("gamma")!;
+        foreach (var r in runs.Take(3))
+        {
+            var dir = Path.GetDirectoryName(AblateCommand.ResultPath(Path.Combine(_dir, "gamma"), r))!;
+            Directory.CreateDirectory(dir);
+            File.WriteAllText(Path.Combine(dir, "result.json"), JsonSerializer.Serialize(new AblationResult(r.Name, r.X, 0.1, 0.2, 0.05, 60, 100, false, 0.5)));
+        }
+        Assert.Equal(0, root.Parse(["ablate", "--study", "gamma", "--out", _dir, "--replot", "--only", runs[1].Name]).Invoke());
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(_dir, "gamma", "results.md")).Length);
+    }
+
+    [Fact]
     public void Loss_cdf_study_trains_measures_and_replots()
     {
         var root = new RootCommand { AblateCommand.Create() };

@@ -31,12 +31,20 @@ internal static class AblateCommand
         var budget = new Option<double?>("--budget") { Description = "Train for this many seconds per run instead of a step count (results then depend on machine load)." };
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 0 };
         var replot = new Option<bool>("--replot") { Description = "Rewrite the table and plot from saved results without training." };
+        var only = new Option<string[]>("--only") { Description = "Run only the settings with these names (as in the table, e.g. \"gamma=2,alpha=0.25\").", AllowMultipleArgumentsPerToken = true };
         var command = new Command("ablate", "Reproduce the paper's ablations on the synthetic data set: one training run per setting at a fixed budget.")
-            { study, outDir, quick, iterations, budget, seed, replot };
+            { study, outDir, quick, iterations, budget, seed, replot, only };
         command.SetAction(pr => CliErrors.Run("ablate", () =>
         {
             var name = pr.GetValue(study)!;
             var runs = AblationStudies.Runs(name) ?? throw new ArgumentException($"Unknown study '{name}'. Available: {string.Join(", ", AblationStudies.Names)}.");
+            if (pr.GetValue(only) is { Length: > 0 } names)
+            {
+                var unknown = names.Where(n => runs.All(r => r.Name != n)).ToList();
+                if (unknown.Count > 0)
+                    throw new ArgumentException($"--only: no setting named {string.Join(", ", unknown.Select(u => $"'{u}'"))} in study '{name}'. Its settings: {string.Join("; ", runs.Select(r => r.Name))}.");
+                runs = [.. runs.Where(r => names.Contains(r.Name))];
+            }
             var root = Path.Combine(pr.GetValue(outDir)!, name);
             Directory.CreateDirectory(root);
             bool q = pr.GetValue(quick);
