@@ -154,13 +154,35 @@ internal static class AblateCommand
         return null;
     }
 
+    /// <summary>The logged loss at step 1 and the largest one in the first 100 steps: how hard the start of a run was.</summary>
+    private static (string First, string Peak) EarlyLosses(string? runDirectory)
+    {
+        var path = runDirectory == null ? null : Path.Combine(runDirectory, "metrics.jsonl");
+        if (path == null || !File.Exists(path)) return ("–", "–");
+        double first = double.NaN, peak = double.NegativeInfinity;
+        foreach (var line in File.ReadLines(path))
+        {
+            using var doc = JsonDocument.Parse(line);
+            var e = doc.RootElement;
+            if (!e.TryGetProperty("loss", out var loss) || e.GetProperty("iteration").GetInt32() > 100) continue;
+            double v = loss.GetDouble();
+            if (double.IsNaN(first)) first = v;
+            if (!(v <= peak)) peak = v;
+        }
+        string F(double v) => double.IsFinite(v) ? v.ToString("F3", CultureInfo.InvariantCulture) : v.ToString(CultureInfo.InvariantCulture);
+        return double.IsNaN(first) ? ("–", "–") : (F(first), F(peak));
+    }
+
     private static void WriteReport(string root, string study, List<AblationResult> results)
     {
         var md = new StringBuilder();
-        md.AppendLine(CultureInfo.InvariantCulture, $"| {study} | AP | AP50 | AP75 | steps | seconds | final loss | diverged |");
-        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| {study} | AP | AP50 | AP75 | steps | seconds | first loss | peak loss, steps 1–100 | final loss | diverged |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         foreach (var r in results)
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {r.AP:F3} | {r.AP50:F3} | {r.AP75:F3} | {r.Iterations} | {r.Seconds:F0} | {r.FinalLoss:F4} | {(r.Diverged ? "yes" : "no")} |");
+        {
+            var (first, peak) = EarlyLosses(r.RunDirectory);
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {r.AP:F3} | {r.AP50:F3} | {r.AP75:F3} | {r.Iterations} | {r.Seconds:F0} | {first} | {peak} | {r.FinalLoss:F4} | {(r.Diverged ? "yes" : "no")} |");
+        }
         AtomicFile.WriteAllText(Path.Combine(root, "results.md"), md.ToString());
         var xs = results.Select(r => r.X).ToList();
         var chart = new SvgLineChart($"Ablation: {study}", study, "AP")
