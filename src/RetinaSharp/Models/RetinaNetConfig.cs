@@ -142,6 +142,16 @@ public sealed record RetinaNetConfig
         if (BackgroundIou > ForegroundIou) throw new ArgumentException($"BackgroundIou {BackgroundIou} must not exceed ForegroundIou {ForegroundIou}.");
         if (MinSize <= 0 || MaxSize < MinSize) throw new ArgumentException($"Invalid input sizes: MinSize {MinSize}, MaxSize {MaxSize}.");
         if (FpnChannels <= 0 || HeadDepth < 0) throw new ArgumentException("FpnChannels must be positive and HeadDepth non-negative.");
+        if (!(FocalGamma >= 0)) throw new ArgumentException($"FocalGamma must be ≥ 0, got {FocalGamma}.");
+        if (!(FocalAlpha <= 1)) throw new ArgumentException($"FocalAlpha must be at most 1 (negative disables it), got {FocalAlpha}.");
+        if (ClassificationLoss == ClassificationLossKind.Ohem)
+        {
+            if (OhemBatchSize <= 0) throw new ArgumentException($"OhemBatchSize must be positive, got {OhemBatchSize}.");
+            if (!(OhemForegroundFraction >= 0 && OhemForegroundFraction <= 1)) throw new ArgumentException($"OhemForegroundFraction must lie in [0, 1], got {OhemForegroundFraction}.");
+            if (!(OhemNmsThreshold >= 0)) throw new ArgumentException($"OhemNmsThreshold must be ≥ 0, got {OhemNmsThreshold}.");
+        }
+        if (ClassificationLoss == ClassificationLossKind.Hinge && !(HingeThreshold > 0 && HingeThreshold <= 1))
+            throw new ArgumentException($"HingeThreshold must lie in (0, 1], got {HingeThreshold}.");
         ResNetSpec.FromName(Backbone, BackboneWidth);
     }
 }

@@ -145,6 +145,24 @@ public sealed class RetinaNetLossVariantTests
         AssertFiniteDifferences(config, grad);
     }
 
+    [Theory]
+    [InlineData("OhemBatchSize")]
+    [InlineData("OhemForegroundFraction")]
+    [InlineData("HingeThreshold")]
+    [InlineData("FocalGamma")]
+    public void Invalid_loss_settings_are_refused_with_their_name(string setting)
+    {
+        var config = setting switch
+        {
+            "OhemBatchSize" => Ohem(0, 0),
+            "OhemForegroundFraction" => Ohem(128, 1.5f),
+            "HingeThreshold" => Hinge(0),
+            _ => new RetinaNetConfig { FocalGamma = -1 },
+        };
+        var e = Assert.Throws<ArgumentException>(config.Validate);
+        Assert.Contains(setting, e.Message);
+    }
+
     private static void AssertFiniteDifferences(RetinaNetConfig config, float[] grad)
     {
         const float eps = 1e-2f;
