@@ -4,7 +4,10 @@ namespace RetinaSharp.Tensors;
 
 /// <summary>
 /// Splits element-wise and per-plane loops across threads when the work is large enough to pay
-/// for the hand-off; small tensors stay on the calling thread.
+/// for the hand-off; small tensors stay on the calling thread. The chunks run on the kernels' own
+/// worker pool (<see cref="KernelThreads"/>), so element-wise ops and GEMMs share one set of threads
+/// instead of competing with the .NET thread pool. Chunk boundaries depend only on the sizes and
+/// <see cref="KernelThreads.MaxThreads"/>, so per-chunk partial sums reduce reproducibly.
 /// </summary>
 internal static class ParallelRange
 {
@@ -21,8 +24,10 @@ internal static class ParallelRange
             body(0, count);
             return;
         }
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, p =>
-            body(count * p / parts, count * (p + 1) / parts));
+        KernelThreads.For(parts, 1, (first, end) =>
+        {
+            for (int p = first; p < end; p++) body(count * p / parts, count * (p + 1) / parts);
+        });
     }
 
     /// <summary>
@@ -39,8 +44,10 @@ internal static class ParallelRange
             body(0, units);
             return;
         }
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, p =>
-            body((int)((long)units * p / parts), (int)((long)units * (p + 1) / parts)));
+        KernelThreads.For(parts, 1, (first, end) =>
+        {
+            for (int p = first; p < end; p++) body((int)((long)units * p / parts), (int)((long)units * (p + 1) / parts));
+        });
     }
 
     private static int Partitions(long work, long minChunk) =>
