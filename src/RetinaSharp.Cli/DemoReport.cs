@@ -5,16 +5,20 @@ using System.Text.Json;
 using RetinaSharp.Data.Coco;
 using RetinaSharp.Evaluation;
 using RetinaSharp.Imaging;
-using RetinaSharp.Imaging.Drawing;
 using RetinaSharp.Reporting;
 using RetinaSharp.Training;
+using RetinaSharp.Training.Metrics;
+using RetinaSharp.Visualization;
 
 namespace RetinaSharp.Cli;
 
 /// <summary>The demo's HTML report: curves, COCO numbers, precision–recall, a detection gallery and the configuration.</summary>
 internal static class DemoReport
 {
-    public static string Write(string outDir, RetinaNetDetector detector, CocoSamples val, CocoEvalResult eval, TrainingOptions options,
+    /// <summary>Only confident detections go into the gallery, so the pictures stay readable.</summary>
+    private const float GalleryMinScore = 0.4f;
+
+    public static string Write(string outDir, RetinaNetDetector detector, CocoDetectionDataset val, CocoEvalResult eval, TrainingOptions options,
         TrainingResult result, TimeSpan total, int galleryImages = 12)
     {
         var galleryDir = Path.Combine(outDir, "gallery");
@@ -22,12 +26,11 @@ internal static class DemoReport
         var gallery = new List<string>();
         for (int i = 0; i < Math.Min(galleryImages, val.Count); i++)
         {
-            var sample = val.Load(i);
-            var dets = detector.Detect(sample.Image);
-            foreach (var d in dets.Where(d => d.Score >= 0.4f))
-                DetectionDrawing.DrawLabelledBox(sample.Image, d.X1, d.Y1, d.X2, d.Y2, $"{d.ClassName} {d.Score:F2}", d.Label);
-            var name = $"val_{sample.ImageId:D6}.png";
-            ImageFile.SavePng(Path.Combine(galleryDir, name), sample.Image);
+            var image = val.LoadImage(i);
+            var dets = detector.Detect(image);
+            DetectionDrawing.DrawDetections(image, dets, detector.ClassName, GalleryMinScore);
+            var name = $"val_{val.GetInfo(i).ImageId:D6}.png";
+            ImageFile.SavePng(Path.Combine(galleryDir, name), image);
             gallery.Add(name);
         }
 
@@ -36,16 +39,13 @@ internal static class DemoReport
         var metricsPath = Path.Combine(outDir, "run", "metrics.jsonl");
         if (File.Exists(metricsPath))
         {
-            foreach (var line in File.ReadLines(metricsPath))
+            foreach (var r in MetricsLog.Read(metricsPath).Steps)
             {
-                using var doc = JsonDocument.Parse(line);
-                var r = doc.RootElement;
-                if (!r.TryGetProperty("loss", out var l)) continue;
-                steps.Add(r.GetProperty("iteration").GetDouble());
-                loss.Add(l.GetDouble());
-                cls.Add(r.GetProperty("classification").GetDouble());
-                box.Add(r.GetProperty("box_regression").GetDouble());
-                lr.Add(r.GetProperty("lr").GetDouble());
+                steps.Add(r.Iteration);
+                loss.Add(r.Loss);
+                cls.Add(r.Classification);
+                box.Add(r.BoxRegression);
+                lr.Add(r.LearningRate);
             }
         }
         var lossChart = new SvgLineChart("Training loss", "iteration", "loss", logY: true).Add("total", steps, loss).Add("focal", steps, cls).Add("box", steps, box).Render();
@@ -65,7 +65,7 @@ internal static class DemoReport
           .Append("body{font-family:sans-serif;max-width:1200px;margin:2em auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}")
           .Append(".g img{width:256px;margin:3px;border:1px solid #ccc}pre{background:#f6f6f6;padding:1em;overflow:auto}</style></head><body>");
         sb.Append("<h1>RetinaSharp demo</h1>");
-        sb.Append(CultureInfo.InvariantCulture, $"<p>{result.Iterations} training steps in {result.Elapsed.TotalMinutes:F1} min ({WebUtility.HtmlEncode(result.StopReason)}); whole run {total.TotalMinutes:F1} min. Validation: {val.Count} images.</p>");
+        sb.Append(CultureInfo.InvariantCulture, $"<p>{result.Iterations} training steps in {result.Elapsed.TotalMinutes:F1} min ({WebUtility.HtmlEncode(result.StopReason.ToString())}); whole run {total.TotalMinutes:F1} min. Validation: {val.Count} images.</p>");
         sb.Append("<h2>COCO metrics</h2><table><tr>");
         foreach (var n in CocoEvalResult.StatNames) sb.Append("<th>").Append(n).Append("</th>");
         sb.Append("</tr><tr>");
@@ -74,7 +74,7 @@ internal static class DemoReport
         foreach (var c in eval.PerCategory) sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{WebUtility.HtmlEncode(c.Name)}</td><td>{c.AP:F3}</td><td>{c.AP50:F3}</td></tr>");
         sb.Append("</table><h2>Training</h2>").Append(lossChart).Append(lrChart);
         sb.Append("<h2>Precision–recall</h2>").Append(pr.Render());
-        sb.Append("<h2>Detections (score ≥ 0.4)</h2><div class=\"g\">");
+        sb.Append(CultureInfo.InvariantCulture, $"<h2>Detections (score ≥ {GalleryMinScore})</h2><div class=\"g\">");
         foreach (var g in gallery) sb.Append(CultureInfo.InvariantCulture, $"<img src=\"gallery/{g}\" alt=\"{g}\">");
         sb.Append("</div><h2>Configuration</h2><pre>").Append(WebUtility.HtmlEncode(options.ToJson())).Append("</pre></body></html>");
         var path = Path.Combine(outDir, "report.html");

@@ -1,22 +1,24 @@
+using System.Globalization;
+using RetinaSharp.Checkpoints;
+using RetinaSharp.Data.Loading;
 using RetinaSharp.Data.Transforms;
 using RetinaSharp.Imaging;
 using RetinaSharp.Models;
 using RetinaSharp.Postprocessing;
-using RetinaSharp.Tensors;
-using RetinaSharp.Training;
+using RetinaSharp.Structures;
+using RetinaSharp.Tensors.Nn;
 
 namespace RetinaSharp;
-
-/// <summary>A detection with its class name.</summary>
-public readonly record struct LabeledDetection(float X1, float Y1, float X2, float Y2, float Score, int Label, string ClassName);
 
 /// <summary>
 /// The library's front door for inference: load a checkpoint (ours, or a torchvision RetinaNet
 /// .pth/safetensors state dict), then detect objects in image files or pixel buffers.
 /// <code>
 /// using var detector = RetinaNetDetector.Load("model.safetensors");
-/// foreach (var d in detector.Detect("street.jpg")) Console.WriteLine($"{d.ClassName} {d.Score:F2}");
+/// foreach (var d in detector.Detect("street.jpg")) Console.WriteLine($"{detector.ClassName(d.Label)} {d.Score:F2} {d.Box}");
 /// </code>
+/// An image's detections never depend on the other images detected with it: images are batched
+/// only with others of the same padded size.
 /// </summary>
 public sealed class RetinaNetDetector : IDisposable
 {
@@ -24,13 +26,18 @@ public sealed class RetinaNetDetector : IDisposable
 
     public RetinaNetDetector(RetinaNet model, IReadOnlyList<string>? classNames = null, IReadOnlyList<long>? categoryIds = null)
     {
+        if (classNames != null && classNames.Count != model.Config.NumClasses)
+            throw new ArgumentException($"{classNames.Count} class names for a model with {model.Config.NumClasses} classes.", nameof(classNames));
         CategoryIds = categoryIds;
         Model = model;
         Model.Eval();
         // Inference only: frozen batch norms become part of their convolutions.
         Model.Backbone.Body.FoldFrozenBatchNorm();
-        ClassNames = classNames ?? Enumerable.Range(0, model.Config.NumClasses).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        _transform = new DetectionTransform(model.Config.ImageMean, model.Config.ImageStd);
+        var names = new string[model.Config.NumClasses];
+        for (int i = 0; i < names.Length; i++) names[i] = classNames?[i] ?? i.ToString(CultureInfo.InvariantCulture);
+        ClassNames = names;
+        Inference = model.Config.Inference;
+        _transform = new DetectionTransform(model.Config.Transform);
     }
 
     public RetinaNet Model { get; }
@@ -44,70 +51,94 @@ public sealed class RetinaNetDetector : IDisposable
     /// </summary>
     public IReadOnlyList<long>? CategoryIds { get; }
 
+    /// <summary>Score threshold, NMS and detections kept per image (from the checkpoint unless changed).</summary>
+    public InferenceOptions Inference { get; set; }
+
+    /// <summary>Most images run through the network at once.</summary>
+    public int MaxBatchSize { get; set; } = 4;
+
     /// <summary>The category id to report for a label (COCO results format).</summary>
     public long CategoryIdOf(int label) => CategoryIds != null && label < CategoryIds.Count ? CategoryIds[label] : label;
 
+    public string ClassName(int label) => label >= 0 && label < ClassNames.Count ? ClassNames[label] : label.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>
     /// Loads weights: a RetinaSharp checkpoint carries its configuration and class names; for a
-    /// torchvision state dict the architecture is read from the keys and shapes
-    /// (<paramref name="config"/> overrides it, e.g. to change input sizes or thresholds).
+    /// torchvision state dict the architecture is read from the keys and shapes.
     /// </summary>
     /// <param name="adjust">Changes the resolved configuration before the model is built (input sizes, thresholds).</param>
-    public static RetinaNetDetector Load(string path, RetinaNetConfig? config = null, IReadOnlyList<string>? classNames = null,
-        Func<RetinaNetConfig, RetinaNetConfig>? adjust = null)
+    /// <param name="classNames">Class names to use instead of the checkpoint's.</param>
+    /// <param name="categoryIds">Category ids to report instead of the checkpoint's.</param>
+    public static RetinaNetDetector Load(string path, Func<RetinaNetConfig, RetinaNetConfig>? adjust = null, IReadOnlyList<string>? classNames = null,
+        IReadOnlyList<long>? categoryIds = null)
     {
         using var state = WeightsLoader.ReadStateDict(path);
-        RetinaNetConfig resolved;
-        IReadOnlyList<string>? names = classNames;
-        IReadOnlyList<long>? categoryIds = null;
-        if (state.Metadata.TryGetValue(Checkpoint.ConfigKey, out var json))
-        {
-            resolved = config ?? System.Text.Json.JsonSerializer.Deserialize<RetinaNetConfig>(json)!;
-            if (names == null && state.Metadata.TryGetValue(Checkpoint.ClassesKey, out var cj))
-                names = System.Text.Json.JsonSerializer.Deserialize<List<string>>(cj);
-            if (state.Metadata.TryGetValue(Checkpoint.CategoryIdsKey, out var ids))
-                categoryIds = System.Text.Json.JsonSerializer.Deserialize<List<long>>(ids);
-        }
-        else
-        {
-            resolved = config ?? RetinaNetConfigInference.Infer(state, path);
-        }
-        if (adjust != null) resolved = adjust(resolved);
-        var model = new RetinaNet(resolved);
+        var metadata = CheckpointMetadata.Read(state.Metadata, path);
+        var config = metadata.Config ?? RetinaNetConfigInference.Infer(state, path);
+        if (adjust != null) config = adjust(config);
+        var model = new RetinaNet(config);
         try
         {
             model.LoadStateDict(state);
+            return new RetinaNetDetector(model, classNames ?? metadata.ClassNames, categoryIds ?? metadata.CategoryIds);
         }
-        catch (Tensors.Nn.StateDictException e)
+        catch (StateDictException e)
         {
             model.Dispose();
-            throw new Tensors.Nn.StateDictException($"{path}: {e.Message}");
+            throw new StateDictException($"{path}: {e.Message}");
         }
-        return new RetinaNetDetector(model, names, categoryIds);
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
-    public IReadOnlyList<LabeledDetection> Detect(string imagePath) => Detect(ImageFile.Load(imagePath));
+    public IReadOnlyList<Detection> Detect(string imagePath) => Detect(ImageFile.Load(imagePath));
 
-    public IReadOnlyList<LabeledDetection> Detect(RgbImage image) => DetectBatch([image])[0];
+    public IReadOnlyList<Detection> Detect(RgbImage image) => Detect([image])[0].Detections;
 
-    /// <summary>Detects in several images at once (one padded batch); boxes are in each image's pixels.</summary>
-    public IReadOnlyList<IReadOnlyList<LabeledDetection>> DetectBatch(IReadOnlyList<RgbImage> images)
+    /// <summary>
+    /// Detects in several images; boxes are in each image's own pixels. Images of equal padded
+    /// size share a forward pass (up to <see cref="MaxBatchSize"/>), so batching changes speed, not results.
+    /// </summary>
+    /// <param name="imageIds">The id reported for each image (default: its position in the list).</param>
+    public IReadOnlyList<ImageDetections> Detect(IReadOnlyList<RgbImage> images, IReadOnlyList<long>? imageIds = null)
     {
-        var cfg = Model.Config;
-        var t = new TransformedImage[images.Count];
-        Parallel.For(0, images.Count, i => t[i] = _transform.Apply(images[i], cfg.MinSize, cfg.MaxSize));
-        var (h, w) = _transform.BatchSize(t);
-        using var _ = Autograd.NoGrad();
-        using var scope = TensorScope.Enter();
-        var batch = Tensor.FromArray(_transform.Pad(t, h, w), images.Count, 3, h, w);
-        using var output = Model.ForwardHeads(batch);
-        var dets = Model.Postprocess(output, t.Select(x => (x.Height, x.Width)).ToList());
-        var result = new IReadOnlyList<LabeledDetection>[images.Count];
+        if (imageIds is not null && imageIds.Count != images.Count) throw new ArgumentException($"{imageIds.Count} ids for {images.Count} images.", nameof(imageIds));
+        var result = new ImageDetections[images.Count];
+        var groups = new Dictionary<ImageSize, List<int>>();
+        var order = new List<ImageSize>();
         for (int i = 0; i < images.Count; i++)
         {
-            var mapped = RetinaNetPostProcessor.MapToOriginal(dets[i], t[i].Height, t[i].Width, t[i].OriginalHeight, t[i].OriginalWidth);
-            result[i] = mapped.Select(d => new LabeledDetection(d.X1, d.Y1, d.X2, d.Y2, d.Score, d.Label,
-                d.Label < ClassNames.Count ? ClassNames[d.Label] : d.Label.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
+            var resized = _transform.ResizedSize(new ImageSize(images[i].Height, images[i].Width), _transform.EvaluationMinSize);
+            var padded = DetectionTransform.PaddedSize([resized], _transform.Options.SizeDivisible);
+            if (!groups.TryGetValue(padded, out var members))
+            {
+                groups[padded] = members = [];
+                order.Add(padded);
+            }
+            members.Add(i);
+        }
+        int maxBatch = Math.Max(1, MaxBatchSize);
+        foreach (var key in order)
+        {
+            var members = groups[key];
+            for (int start = 0; start < members.Count; start += maxBatch)
+            {
+                int n = Math.Min(maxBatch, members.Count - start);
+                var chunk = new RgbImage[n];
+                var ids = new long[n];
+                for (int k = 0; k < n; k++)
+                {
+                    int index = members[start + k];
+                    chunk[k] = images[index];
+                    ids[k] = imageIds?[index] ?? index;
+                }
+                using var batch = DetectionBatch.FromImages(chunk, _transform, ids);
+                var found = Model.Predict(batch, Inference);
+                for (int k = 0; k < n; k++) result[members[start + k]] = found[k];
+            }
         }
         return result;
     }

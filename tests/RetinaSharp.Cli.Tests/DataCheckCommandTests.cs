@@ -3,16 +3,18 @@ using RetinaSharp.Cli.Commands;
 using RetinaSharp.Data;
 using RetinaSharp.Imaging;
 using Xunit;
+using RetinaSharp.Testing;
 
 namespace RetinaSharp.Cli.Tests;
 
 public sealed class DataCheckCommandTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "retinasharp-cli-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDir _temp = new();
+
+    private string _dir => _temp.Path;
 
     public DataCheckCommandTests()
     {
-        Directory.CreateDirectory(_dir);
         File.WriteAllBytes(Path.Combine(_dir, "a.png"), PngEncoder.Encode(new RgbImage(100, 60)));
         File.WriteAllBytes(Path.Combine(_dir, "b.png"), PngEncoder.Encode(new RgbImage(40, 90)));
         File.WriteAllText(Path.Combine(_dir, "classes.csv"), "cat,0\ndog,1\n");
@@ -21,7 +23,7 @@ public sealed class DataCheckCommandTests : IDisposable
             "a.png,0,0,10,10,cat\na.png,0,0,20,20,dog\na.png,80,20,120,60,dog\na.png,5,5,5,9,cat\nb.png,,,,,\nmissing.png,1,1,2,2,cat\n");
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void PrintsSummaryAndProblems()

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using RetinaSharp.Cli.Commands;
 using Xunit;
+using RetinaSharp.Testing;
 
 namespace RetinaSharp.Cli.Tests;
 
@@ -18,13 +19,13 @@ public sealed class EvalCommandTests : IDisposable
 
     private const string DetectionsJson = """[{"image_id": 4, "category_id": 3, "bbox": [10, 10, 50, 50], "score": 0.9}]""";
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"retina-eval-cli-{Guid.NewGuid():N}");
+    private readonly TempDir _temp = new();
+
+    private string _folder => _temp.Path;
     private readonly StringWriter _out = new();
     private readonly StringWriter _err = new();
 
-    public EvalCommandTests() => Directory.CreateDirectory(_folder);
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     private string Write(string name, string text)
     {

@@ -4,52 +4,12 @@ using System.Text.Json;
 using RetinaSharp.Data.Coco;
 using RetinaSharp.Data.Synthetic;
 using RetinaSharp.Evaluation;
-using RetinaSharp.Models;
-using RetinaSharp.Models.Backbones;
 using RetinaSharp.Training;
 
 namespace RetinaSharp.Cli.Commands;
 
 internal static class DemoCommand
 {
-    /// <summary>
-    /// The demo's detector: a quarter-width ResNet-18 with GroupNorm trained from scratch, a 64-channel
-    /// pyramid and two-conv heads, anchors from 16 px, on 256 px images used at their own size.
-    /// </summary>
-    public static TrainingOptions Recipe(int numClasses, bool quick, ulong seed) => new()
-    {
-        Model = new RetinaNetConfig
-        {
-            Backbone = "resnet18",
-            BackboneWidth = 0.25,
-            BackboneNorm = NormKind.GroupNorm,
-            TrainableBackboneLayers = 5,
-            NumClasses = numClasses,
-            FpnChannels = 64,
-            HeadDepth = 2,
-            HeadGroupNorm = true,
-            AnchorSizes = [16, 32, 64, 128, 256],
-            BoxLoss = BoxLossKind.SmoothL1,
-            MinSize = 256,
-            MaxSize = 256,
-            DetectionsPerImage = 100,
-        },
-        Optimizer = "adamw",
-        LearningRate = 2e-3f,
-        WeightDecay = 1e-4f,
-        ImagesPerStep = 8,
-        Iterations = quick ? 40 : 1200,
-        WarmupIterations = quick ? 5 : 100,
-        WarmupFactor = 0.1f,
-        Schedule = ScheduleKind.Cosine,
-        TrainMinSizes = [256],
-        HorizontalFlipProbability = 0.5f,
-        Seed = seed,
-        LogEvery = quick ? 5 : 25,
-        CheckpointEvery = quick ? 20 : 200,
-        TimeBudgetSeconds = quick ? 120 : 450,
-    };
-
     public static Command Create()
     {
         var outDir = new Option<string>("--out") { Description = "Folder for the data set, checkpoints and report.", DefaultValueFactory = _ => "retina-demo" };
@@ -72,9 +32,9 @@ internal static class DemoCommand
         var summary = SyntheticDataset.Generate(synthOptions, dataDir);
         Console.WriteLine($"      {summary.Train.Images} train and {summary.Val.Images} val images, {summary.CategoryNames.Count} classes, {summary.Elapsed.TotalSeconds:F1} s");
 
-        var train = CocoSamples.Load(Path.Combine(dataDir, "train.json"), Path.Combine(dataDir, "train"));
-        var val = CocoSamples.Load(Path.Combine(dataDir, "val.json"), Path.Combine(dataDir, "val"));
-        var options = Recipe(train.ClassNames.Count, quick, seed) with { Threads = threads };
+        var train = CocoDetectionDataset.Open(Path.Combine(dataDir, "train.json"), Path.Combine(dataDir, "train"));
+        var val = CocoDetectionDataset.Open(Path.Combine(dataDir, "val.json"), Path.Combine(dataDir, "val"));
+        var options = TrainingRecipes.Demo(train.Classes.Count, quick, seed) with { Threads = threads };
         var runDir = Path.Combine(outDir, "run");
         Console.WriteLine($"[2/4] Training {options.Model.Backbone} (width {options.Model.BackboneWidth}, {options.Model.BackboneNorm}) for up to {options.Iterations} steps of {options.ImagesPerStep} images, at most {options.TimeBudgetSeconds:F0} s");
         var observer = new ConsoleTrainingObserver();
@@ -82,7 +42,7 @@ internal static class DemoCommand
         observer.Start(options.Iterations);
         TrainingResult result;
         using (observer) result = trainer.Run();
-        Console.WriteLine($"      {result.Iterations} steps in {result.Elapsed.TotalMinutes:F1} min ({result.StopReason})");
+        Console.WriteLine($"      {result.Iterations} steps in {result.Elapsed.TotalMinutes:F1} min ({trainer.StopMessage})");
 
         Console.WriteLine("[3/4] Evaluating on the validation set (COCO metrics)");
         using var detector = RetinaNetDetector.Load(result.LastCheckpoint);
@@ -99,7 +59,7 @@ internal static class DemoCommand
             ["train_seconds"] = result.Elapsed.TotalSeconds,
             ["total_seconds"] = total.Elapsed.TotalSeconds,
             ["iterations"] = result.Iterations,
-            ["stop_reason"] = result.StopReason,
+            ["stop_reason"] = result.StopReason.ToString(),
             ["checkpoint"] = Path.GetFullPath(result.LastCheckpoint),
         };
         AtomicFile.WriteAllText(Path.Combine(outDir, "summary.json"), JsonSerializer.Serialize(summaryJson, new JsonSerializerOptions { WriteIndented = true }));

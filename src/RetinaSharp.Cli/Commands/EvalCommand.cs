@@ -21,7 +21,7 @@ internal static class EvalCommand
         var detections = new Option<string>("--detections") { Description = "COCO results JSON: [{image_id, category_id, bbox: [x, y, w, h], score}]." };
         var json = new Option<string>("--json") { Description = "Also write the 12 numbers and per-category AP to this JSON file." };
         var weights = new Option<string>("--weights") { Description = "Trained model to run over --data before scoring." };
-        var data = new Option<string>("--data") { Description = "COCO instances JSON of the data set to run the --weights model on." };
+        var data = new Option<string>("--data") { Description = "Data set to run the --weights model on: a COCO JSON, a VOC folder (test split) or a CSV." };
         var images = new Option<string>("--images") { Description = "Image folder of --data (default: the JSON's folder)." };
 
         var command = new Command("eval", "Evaluate detections with the COCO metrics (as pycocotools computes them).");
@@ -75,14 +75,15 @@ internal static class EvalCommand
         }
         try
         {
-            var samples = RetinaSharp.Data.Coco.CocoSamples.Load(dataPath, imagesPath);
+            var samples = RetinaSharp.Data.DatasetFactory.Open(new RetinaSharp.Data.DatasetSpec(dataPath) { Images = imagesPath, Split = "test" });
             using var detector = RetinaNetDetector.Load(weightsPath);
-            if (detector.Model.Config.NumClasses < samples.ClassNames.Count)
+            if (detector.CategoryIds == null && detector.Model.Config.NumClasses < samples.Classes.Count)
             {
-                stderr.WriteLine($"retina eval: {weightsPath} predicts {detector.Model.Config.NumClasses} classes but {dataPath} has {samples.ClassNames.Count} categories.");
+                stderr.WriteLine($"retina eval: {weightsPath} predicts {detector.Model.Config.NumClasses} classes but {dataPath} has {samples.Classes.Count} categories.");
                 return BadInput;
             }
-            var result = DetectorEvaluation.Evaluate(detector.Model, samples, progress: new Progress<int>(n => stderr.Write($"\r{n}/{samples.Count} images")));
+            var result = DetectorEvaluation.Evaluate(detector.Model, samples, progress: new Progress<int>(n => stderr.Write($"\r{n}/{samples.Count} images")),
+                categoryIdOf: detector.CategoryIds != null ? detector.CategoryIdOf : null);
             stderr.WriteLine();
             Report(result, weightsPath, dataPath, stdout, stderr);
             return SaveJson(result, jsonPath, stdout, stderr);

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using RetinaSharp.Data.Coco;
+using RetinaSharp.Data;
 using RetinaSharp.Evaluation;
-using RetinaSharp.Models;
+using RetinaSharp.Losses;
 using RetinaSharp.Models.Backbones;
 using RetinaSharp.Training;
 
@@ -15,7 +15,8 @@ internal static class TrainCommand
         var classes = new Option<string?>("--classes") { Description = "Class list of a CSV data set (class,id per line)." };
         var split = new Option<string?>("--split") { Description = "Image set of a VOC data set (default trainval)." };
         var images = new Option<string?>("--images") { Description = "Image folder of the training set (default: the JSON's folder)." };
-        var val = new Option<string?>("--val") { Description = "Validation set (a COCO JSON) evaluated with the COCO metrics during and after training." };
+        var val = new Option<string?>("--val") { Description = "Validation set (COCO JSON, VOC folder with its test split, or CSV) evaluated with the COCO metrics during and after training." };
+        var recipeName = new Option<string?>("--recipe") { Description = $"Starting recipe: {string.Join(", ", TrainingRecipes.Names)} (default paper); other options change it." };
         var valImages = new Option<string?>("--val-images") { Description = "Image folder of the validation set." };
         var outDir = new Option<string>("--out") { Description = "Output folder: checkpoints, metrics.jsonl, config.json.", Required = true };
         var config = new Option<string?>("--config") { Description = "A JSON file with training options (as written to config.json); command-line options override it." };
@@ -51,62 +52,32 @@ internal static class TrainCommand
         var ckEvery = new Option<int?>("--checkpoint-every");
         var command = new Command("train", "Train a RetinaNet on a COCO-format data set (the paper's recipe by default, scaled to the batch).")
         {
-            data, classes, split, images, val, valImages, outDir, config, resume, arch, width, norm, weights, backboneWeights, trainable, batch, accum,
+            data, classes, split, images, val, valImages, recipeName, outDir, config, resume, arch, width, norm, weights, backboneWeights, trainable, batch, accum,
             iterations, epochs, lr, optimizer, momentum, wd, warmup, schedule, steps, clip, minSizes, maxSize, flip, alpha, gamma, clsLoss, boxLoss,
             threads, seed, evalEvery, ckEvery,
         };
         command.SetAction((pr, ct) => Task.FromResult(CliErrors.Run("train", () =>
         {
-            var dataPath = pr.GetValue(data)!;
-            IDetectionSamples train = dataPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
-                ? CocoSamples.Load(dataPath, pr.GetValue(images))
-                : new Data.DatasetSamples(Data.DatasetFactory.Open(new Data.DatasetSpec(dataPath)
-                    { Images = pr.GetValue(images), Classes = pr.GetValue(classes), Split = pr.GetValue(split) }));
-            CocoSamples? valSet = pr.GetValue(val) is string v ? CocoSamples.Load(v, pr.GetValue(valImages)) : null;
+            var train = DatasetFactory.Open(new DatasetSpec(pr.GetValue(data)!) { Images = pr.GetValue(images), Classes = pr.GetValue(classes), Split = pr.GetValue(split) });
+            IDetectionDataset? valSet = pr.GetValue(val) is string v
+                ? DatasetFactory.Open(new DatasetSpec(v) { Images = pr.GetValue(valImages), Classes = pr.GetValue(classes), Split = "test" })
+                : null;
             var dir = pr.GetValue(outDir)!;
-            TrainingOptions o = pr.GetValue(config) is string cf ? TrainingOptions.FromJson(File.ReadAllText(cf), cf)
+            TrainingOptions recipe = pr.GetValue(config) is string cf ? TrainingOptions.FromJson(File.ReadAllText(cf), cf)
                 : pr.GetValue(resume) && File.Exists(Path.Combine(dir, "config.json")) ? TrainingOptions.FromJson(File.ReadAllText(Path.Combine(dir, "config.json")), "config.json")
-                : new TrainingOptions();
-            var m = o.Model with
+                : TrainingRecipes.Get(pr.GetValue(recipeName) ?? "paper", train.Classes.Count);
+            var overrides = new TrainingOverrides
             {
-                Backbone = pr.GetValue(arch) ?? o.Model.Backbone,
-                BackboneWidth = pr.GetValue(width) ?? o.Model.BackboneWidth,
-                BackboneNorm = pr.GetValue(norm) ?? o.Model.BackboneNorm,
-                TrainableBackboneLayers = pr.GetValue(trainable) ?? o.Model.TrainableBackboneLayers,
-                NumClasses = train.ClassNames.Count,
-                MaxSize = pr.GetValue(maxSize) ?? o.Model.MaxSize,
-                MinSize = pr.GetValue(minSizes) is { Length: > 0 } ms ? ms.Max() : o.Model.MinSize,
-                FocalAlpha = pr.GetValue(alpha) ?? o.Model.FocalAlpha,
-                FocalGamma = pr.GetValue(gamma) ?? o.Model.FocalGamma,
-                ClassificationLoss = pr.GetValue(clsLoss) ?? o.Model.ClassificationLoss,
-                BoxLoss = pr.GetValue(boxLoss) ?? o.Model.BoxLoss,
+                Backbone = pr.GetValue(arch), BackboneWidth = pr.GetValue(width), BackboneNorm = pr.GetValue(norm), TrainableBackboneLayers = pr.GetValue(trainable),
+                MaxSize = pr.GetValue(maxSize), MinSizes = pr.GetValue(minSizes), FocalAlpha = pr.GetValue(alpha), FocalGamma = pr.GetValue(gamma),
+                ClassificationLoss = pr.GetValue(clsLoss), BoxLoss = pr.GetValue(boxLoss), Weights = pr.GetValue(weights), BackboneWeights = pr.GetValue(backboneWeights),
+                ImagesPerStep = pr.GetValue(batch), GradientAccumulation = pr.GetValue(accum), Iterations = pr.GetValue(iterations), Epochs = pr.GetValue(epochs),
+                LearningRate = pr.GetValue(lr), Optimizer = pr.GetValue(optimizer), Momentum = pr.GetValue(momentum), WeightDecay = pr.GetValue(wd),
+                WarmupIterations = pr.GetValue(warmup), Schedule = pr.GetValue(schedule), LrSteps = pr.GetValue(steps), GradientClipNorm = pr.GetValue(clip),
+                FlipProbability = pr.GetValue(flip), Threads = pr.GetValue(threads), Seed = pr.GetValue(seed), EvalEvery = pr.GetValue(evalEvery),
+                CheckpointEvery = pr.GetValue(ckEvery),
             };
-            int batchSize = pr.GetValue(batch) ?? o.ImagesPerStep;
-            int accumulate = pr.GetValue(accum) ?? o.GradientAccumulation;
-            int iters = pr.GetValue(epochs) is double ep ? Math.Max(1, (int)Math.Ceiling(ep * train.Count / (batchSize * accumulate))) : pr.GetValue(iterations) ?? o.Iterations;
-            o = o with
-            {
-                Model = m,
-                Weights = pr.GetValue(weights) ?? o.Weights,
-                BackboneWeights = pr.GetValue(backboneWeights) ?? o.BackboneWeights,
-                ImagesPerStep = batchSize,
-                GradientAccumulation = accumulate,
-                Iterations = iters,
-                LearningRate = pr.GetValue(lr) ?? o.LearningRate,
-                Optimizer = pr.GetValue(optimizer) ?? o.Optimizer,
-                Momentum = pr.GetValue(momentum) ?? o.Momentum,
-                WeightDecay = pr.GetValue(wd) ?? o.WeightDecay,
-                WarmupIterations = pr.GetValue(warmup) ?? o.WarmupIterations,
-                Schedule = pr.GetValue(schedule) ?? o.Schedule,
-                LrSteps = pr.GetValue(steps) ?? o.LrSteps,
-                GradientClipNorm = pr.GetValue(clip) ?? o.GradientClipNorm,
-                TrainMinSizes = pr.GetValue(minSizes) is { Length: > 0 } sizes ? sizes : o.TrainMinSizes,
-                HorizontalFlipProbability = pr.GetValue(flip) ?? o.HorizontalFlipProbability,
-                Threads = pr.GetValue(threads) ?? o.Threads,
-                Seed = pr.GetValue(seed) ?? o.Seed,
-                EvalEvery = pr.GetValue(evalEvery) ?? o.EvalEvery,
-                CheckpointEvery = pr.GetValue(ckEvery) ?? o.CheckpointEvery,
-            };
+            var o = overrides.ApplyTo(recipe, train.Count, train.Classes.Count);
             var observer = new ConsoleTrainingObserver();
             var trainer = new Trainer(o, train, dir)
             {
@@ -126,11 +97,12 @@ internal static class TrainCommand
             {
                 Console.CancelKeyPress -= onCancel;
             }
-            Console.WriteLine($"{result.StopReason}: {result.Iterations} iterations in {result.Elapsed.TotalMinutes:F1} min. Last checkpoint: {result.LastCheckpoint}");
+            Console.WriteLine($"{trainer.StopMessage}: {result.Iterations} iterations in {result.Elapsed.TotalMinutes:F1} min. Last checkpoint: {result.LastCheckpoint}");
+            if (result.SkippedImages > 0) Console.WriteLine($"{result.SkippedImages} unreadable images were left out of their batches: {train.Report.Summary()}");
             if (result.BestCheckpoint != null) Console.WriteLine($"Best checkpoint: {result.BestCheckpoint}");
             if (result.FinalMetrics != null)
                 Console.WriteLine("Final: " + string.Join("  ", result.FinalMetrics.Select(kv => $"{kv.Key} {kv.Value:F3}")));
-            return result.StopReason.StartsWith("stopped", StringComparison.Ordinal) ? 3 : 0;
+            return result.StopReason == StopReason.Diverged ? 3 : 0;
         })));
         return command;
     }

@@ -40,6 +40,29 @@ public abstract class Optimizer : IDisposable
 
     protected abstract void Update(Tensor parameter, Tensor grad, ParameterGroup group);
 
+    /// <summary>
+    /// Scales every gradient so that their global L2 norm is at most <paramref name="maxNorm"/>
+    /// (torch.nn.utils.clip_grad_norm_ over all groups); returns the norm before clipping.
+    /// </summary>
+    public double ClipGradNorm(float maxNorm)
+    {
+        if (!(maxNorm > 0)) throw new ArgumentOutOfRangeException(nameof(maxNorm), $"maxNorm must be positive, got {maxNorm}.");
+        double sq = 0;
+        foreach (var g in Groups)
+            foreach (var p in g.Parameters)
+                if (p.Grad is { IsDisposed: false } grad)
+                    foreach (var v in grad.Data) sq += (double)v * v;
+        double norm = Math.Sqrt(sq);
+        if (norm > maxNorm)
+        {
+            float scale = (float)(maxNorm / (norm + 1e-6));
+            foreach (var g in Groups)
+                foreach (var p in g.Parameters)
+                    if (p.Grad is { IsDisposed: false } grad) grad.MulInPlace(scale);
+        }
+        return norm;
+    }
+
     /// <summary>Drops all gradients (zero_grad with set_to_none).</summary>
     public void ZeroGrad()
     {

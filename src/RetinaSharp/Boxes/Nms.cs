@@ -5,9 +5,11 @@ public static class Nms
 {
     /// <summary>
     /// Indices of the boxes kept, by decreasing score: a box is dropped when its IoU with a
-    /// higher-scoring kept box exceeds <paramref name="iouThreshold"/>.
+    /// higher-scoring kept box exceeds <paramref name="iouThreshold"/>. The float32 IoU is compared
+    /// with the threshold in double, as torchvision's kernel does: an IoU of exactly 0.3f (just above
+    /// 0.3) is suppressed at 0.3.
     /// </summary>
-    public static int[] Run(ReadOnlySpan<float> boxes, ReadOnlySpan<float> scores, float iouThreshold)
+    public static int[] Run(ReadOnlySpan<float> boxes, ReadOnlySpan<float> scores, double iouThreshold)
     {
         int n = scores.Length;
         var order = new int[n];
@@ -28,14 +30,14 @@ public static class Nms
             {
                 int j = order[oj];
                 if (suppressed[j]) continue;
-                if (BoxOps.Iou(boxes, i, areas[i], boxes, j, areas[j]) > iouThreshold) suppressed[j] = true;
+                if ((double)BoxOps.Iou(boxes, i, areas[i], boxes, j, areas[j]) > iouThreshold) suppressed[j] = true;
             }
         }
         return keep.ToArray();
     }
 
     /// <summary>NMS within each label separately; the result is sorted by decreasing score.</summary>
-    public static int[] Batched(ReadOnlySpan<float> boxes, ReadOnlySpan<float> scores, ReadOnlySpan<int> labels, float iouThreshold)
+    public static int[] Batched(ReadOnlySpan<float> boxes, ReadOnlySpan<float> scores, ReadOnlySpan<int> labels, double iouThreshold)
     {
         var byLabel = new SortedDictionary<int, List<int>>();
         for (int i = 0; i < labels.Length; i++)

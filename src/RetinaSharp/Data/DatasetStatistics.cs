@@ -1,3 +1,5 @@
+using RetinaSharp.Structures;
+
 namespace RetinaSharp.Data;
 
 /// <summary>Counts and ranges that describe a data set's annotations (what `retina data check` prints).</summary>

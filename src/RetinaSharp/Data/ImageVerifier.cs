@@ -1,4 +1,5 @@
 using RetinaSharp.Imaging;
+using RetinaSharp.Structures;
 
 namespace RetinaSharp.Data;
 

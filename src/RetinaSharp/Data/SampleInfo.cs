@@ -1,3 +1,5 @@
+using RetinaSharp.Structures;
+
 namespace RetinaSharp.Data;
 
 /// <summary>

@@ -1,7 +1,7 @@
 namespace RetinaSharp.Evaluation;
 
 /// <summary>
-/// One detection handed straight from a detector to <see cref="CocoEvaluator"/>: the box is
+/// A checked <see cref="Data.Coco.CocoResult"/> as the evaluator works on it: the box is
 /// [x, y, width, height] in original image pixels, as in the COCO results format.
 /// </summary>
-public readonly record struct CocoDetection(long ImageId, long CategoryId, double X, double Y, double Width, double Height, double Score);
+internal readonly record struct CocoDetection(long ImageId, long CategoryId, double X, double Y, double Width, double Height, double Score);

@@ -13,11 +13,6 @@ public static class CocoEvaluator
     public static CocoEvalResult Evaluate(CocoFile groundTruth, IReadOnlyList<CocoResult> detections, CocoEvalParams? p = null) =>
         Evaluate(groundTruth, "ground truth", ToDetections(detections, "detections"), "detections", p);
 
-    /// <summary>Evaluates detections handed over in memory, e.g. straight from a detector.</summary>
-    /// <exception cref="InvalidDataException">A value is not finite, or a detection names an image the ground truth lacks.</exception>
-    public static CocoEvalResult Evaluate(CocoFile groundTruth, IReadOnlyList<CocoDetection> detections, CocoEvalParams? p = null) =>
-        Evaluate(groundTruth, "ground truth", detections, "detections", p);
-
     /// <summary>Loads a COCO ground-truth file and a results file and evaluates; errors name the file and the item.</summary>
     /// <exception cref="FileNotFoundException">A file cannot be opened.</exception>
     /// <exception cref="InvalidDataException">A file is not valid JSON of the expected shape, or its content is inconsistent.</exception>

@@ -1,64 +1,47 @@
+using RetinaSharp.Data;
 using RetinaSharp.Data.Coco;
-using RetinaSharp.Data.Transforms;
+using RetinaSharp.Data.Loading;
 using RetinaSharp.Models;
 using RetinaSharp.Postprocessing;
-using RetinaSharp.Tensors;
+using RetinaSharp.Structures;
 
 namespace RetinaSharp.Evaluation;
 
-/// <summary>Runs a model over a COCO set and scores it with the COCO metrics (100 detections per image).</summary>
+/// <summary>Runs a model over a data set and scores it with the COCO metrics.</summary>
 public static class DetectorEvaluation
 {
-    /// <summary>Detections in original image coordinates, with COCO category ids, for every image of the set.</summary>
-    public static List<CocoDetection> Predict(RetinaNet model, CocoSamples samples, int batchSize = 4, IProgress<int>? progress = null)
+    /// <summary>The COCO protocol: at most 100 detections per image.</summary>
+    public const int CocoDetectionsPerImage = 100;
+
+    /// <summary>
+    /// Detections in original image coordinates for every readable image of the set, through the
+    /// data loader (evaluation size, no augmentation, batches of equal padded size, so each image's
+    /// detections are those it gets alone).
+    /// </summary>
+    public static List<ImageDetections> Predict(RetinaNet model, IDetectionDataset dataset, InferenceOptions? options = null, int batchSize = 4,
+        IProgress<int>? progress = null)
     {
-        var config = model.Config;
-        var transform = new DetectionTransform(config.ImageMean, config.ImageStd);
-        var results = new List<CocoDetection>();
-        bool wasTraining = model.Training;
-        model.Eval();
-        using var _ = Autograd.NoGrad();
-        for (int start = 0; start < samples.Count; start += batchSize)
+        var results = new List<ImageDetections>(dataset.Count);
+        using var loader = new DetectionDataLoader(dataset, DataLoaderOptions.Evaluation(batchSize, model.Config.Transform) with { Workers = 1 });
+        int done = 0;
+        foreach (var batch in loader.ReadEpoch(0))
         {
-            int n = Math.Min(batchSize, samples.Count - start);
-            var images = new TransformedImage[n];
-            var ids = new long[n];
-            Parallel.For(0, n, k =>
-            {
-                var s = samples.Load(start + k);
-                images[k] = transform.Apply(s.Image, config.MinSize, config.MaxSize);
-                ids[k] = s.ImageId;
-            });
-            var (h, w) = transform.BatchSize(images);
-            using var scope = TensorScope.Enter();
-            var batch = Tensor.FromArray(transform.Pad(images, h, w), n, 3, h, w);
-            using var output = model.ForwardHeads(batch);
-            var dets = model.Postprocess(output, images.Select(i => (i.Height, i.Width)).ToList());
-            for (int k = 0; k < n; k++)
-            {
-                var mapped = RetinaNetPostProcessor.MapToOriginal(dets[k], images[k].Height, images[k].Width, images[k].OriginalHeight, images[k].OriginalWidth);
-                foreach (var d in mapped)
-                    results.Add(new CocoDetection(ids[k], samples.CategoryIds[d.Label], d.X1, d.Y1, d.X2 - d.X1, d.Y2 - d.Y1, d.Score));
-            }
-            progress?.Report(start + n);
+            using (batch) results.AddRange(model.Predict(batch, options));
+            done += batch.Count + batch.SkippedImages;
+            progress?.Report(done);
         }
-        if (wasTraining) model.Train();
         return results;
     }
 
     /// <summary>COCO metrics of the model on the set, with the protocol's 100 detections per image.</summary>
-    public static CocoEvalResult Evaluate(RetinaNet model, CocoSamples samples, int batchSize = 4, IProgress<int>? progress = null)
+    /// <param name="categoryIdOf">The category id of a label; default: the data set's class list (the model was trained on it).</param>
+    public static CocoEvalResult Evaluate(RetinaNet model, IDetectionDataset dataset, int batchSize = 4, IProgress<int>? progress = null,
+        Func<int, long>? categoryIdOf = null)
     {
-        var saved = model.PostProcessor;
-        model.SetInference(detectionsPerImage: 100);
-        try
-        {
-            return CocoEvaluator.Evaluate(samples.File_, Predict(model, samples, batchSize, progress));
-        }
-        finally
-        {
-            model.SetInference(saved.ScoreThreshold, saved.NmsThreshold, saved.DetectionsPerImage, saved.TopKCandidates);
-        }
+        var options = model.Config.Inference with { DetectionsPerImage = CocoDetectionsPerImage };
+        var detections = Predict(model, dataset, options, batchSize, progress);
+        categoryIdOf ??= label => dataset.Classes[label].CategoryId;
+        return CocoEvaluator.Evaluate(CocoGroundTruth.From(dataset), CocoResultsWriter.ToResults(detections, categoryIdOf));
     }
 
     /// <summary>The 12 COCO numbers by name (AP, AP50, …) for logs and summaries.</summary>

@@ -1,8 +1,10 @@
-using RetinaSharp.Data.Transforms;
+using System.Runtime.InteropServices;
+using RetinaSharp.Data;
+using RetinaSharp.Data.Loading;
 using RetinaSharp.Matching;
 using RetinaSharp.Models;
+using RetinaSharp.Structures;
 using RetinaSharp.Tensors;
-using RetinaSharp.Training;
 
 namespace RetinaSharp.Evaluation;
 
@@ -25,42 +27,44 @@ public static class FocalLossDistribution
     /// <summary>The hardest-sample fractions reported in <see cref="LossCdf.HardestShares"/>.</summary>
     public static readonly double[] HardestFractions = [0.01, 0.10, 0.20];
 
-    /// <summary>p_t of the positive and negative samples of <paramref name="images"/> images, in loader order.</summary>
-    public static (float[] Positive, float[] Negative) CollectProbabilities(RetinaNet model, IDetectionSamples samples, int images, ulong seed = 0,
+    /// <summary>
+    /// p_t of the positive and negative samples of the first <paramref name="images"/> images of
+    /// the data loader's epoch 0 for <paramref name="seed"/> (shuffled, not augmented).
+    /// </summary>
+    public static (float[] Positive, float[] Negative) CollectProbabilities(RetinaNet model, IDetectionDataset dataset, int images, ulong seed = 0,
         int batchSize = 4, IProgress<int>? progress = null)
     {
         var config = model.Config;
-        var transform = new DetectionTransform(config.ImageMean, config.ImageStd);
         var matcher = new Matcher(config.ForegroundIou, config.BackgroundIou, config.AllowLowQualityMatches);
         var positive = new List<float>();
         var negative = new List<float>();
         bool wasTraining = model.Training;
         model.Eval();
         using var noGrad = Autograd.NoGrad();
-        using var loader = new BatchLoader(samples, transform, batchSize, [config.MinSize], config.MaxSize, 0f, seed, prefetch: 1);
+        var options = new DataLoaderOptions { BatchSize = batchSize, Shuffle = true, Augment = false, Seed = seed, Workers = 1, Transform = config.Transform };
+        using var loader = new DetectionDataLoader(dataset, options);
         int done = 0;
-        foreach (var indices in loader.Plan(0))
+        foreach (var batch in loader.ReadEpoch(0))
         {
+            using var owned = batch;
             if (done >= images) break;
-            var take = indices.Length <= images - done ? indices : indices[..(images - done)];
-            var batch = loader.Build(take, 0, 0);
             using var scope = TensorScope.Enter();
-            var input = Tensor.FromArray(batch.Images, batch.Count, 3, batch.Height, batch.Width);
-            using var output = model.ForwardHeads(input);
+            using var output = model.ForwardHeads(batch);
             var anchors = model.Anchors(output);
             int a = anchors.Count, k = config.NumClasses;
             var logits = output.ClassLogits.ToArray();
             var matches = new int[a];
-            for (int i = 0; i < batch.Count; i++)
+            int take = Math.Min(batch.Count, images - done);
+            for (int i = 0; i < take; i++)
             {
-                var target = batch.Targets[i];
-                matcher.Match(target.Boxes, anchors.Boxes, matches, target.IgnoreRegions);
+                var item = batch.Items[i];
+                matcher.Match(MemoryMarshal.Cast<Box, float>(item.Boxes.AsSpan()), anchors.Boxes, matches, MemoryMarshal.Cast<Box, float>(item.IgnoreBoxes.AsSpan()));
                 for (int j = 0; j < a; j++)
                 {
                     int m = matches[j];
                     if (m == Matcher.Ignore) continue;
                     long row = ((long)i * a + j) * k;
-                    int label = m >= 0 ? target.Labels[m] : -1;
+                    int label = m >= 0 ? item.Labels[m] : -1;
                     for (int c = 0; c < k; c++)
                     {
                         if (c == label) positive.Add(Sigmoid(logits[row + c]));
@@ -68,7 +72,7 @@ public static class FocalLossDistribution
                     }
                 }
             }
-            done += batch.Count;
+            done += take;
             progress?.Report(done);
         }
         if (wasTraining) model.Train();

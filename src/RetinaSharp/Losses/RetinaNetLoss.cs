@@ -1,8 +1,8 @@
+using System.Runtime.InteropServices;
 using RetinaSharp.Anchors;
 using RetinaSharp.Boxes;
-using RetinaSharp.Data;
+using RetinaSharp.Structures;
 using RetinaSharp.Matching;
-using RetinaSharp.Models;
 using RetinaSharp.Tensors;
 
 namespace RetinaSharp.Losses;
@@ -23,12 +23,12 @@ public sealed record RetinaNetLossResult(Tensor Classification, Tensor BoxRegres
 /// anchors, each divided by max(1, that image's foreground count); then averaged over images.
 /// Matching and target encoding run for the whole batch in parallel on plain arrays.
 /// </summary>
-public sealed class RetinaNetLoss(RetinaNetConfig config)
+public sealed class RetinaNetLoss(RetinaNetLossOptions options)
 {
-    private readonly Matcher _matcher = new(config.ForegroundIou, config.BackgroundIou, config.AllowLowQualityMatches);
+    private readonly Matcher _matcher = new(options.ForegroundIou, options.BackgroundIou, options.AllowLowQualityMatches);
     private readonly BoxCoder _coder = new();
 
-    public RetinaNetConfig Config { get; } = config;
+    public RetinaNetLossOptions Config { get; } = options;
 
     /// <param name="classLogits">[N, A, K].</param>
     /// <param name="boxRegression">[N, A, 4].</param>
@@ -46,7 +46,7 @@ public sealed class RetinaNetLoss(RetinaNetConfig config)
         {
             var t = targets[i];
             var m = new int[a];
-            _matcher.Match(t.Boxes, anchors.Boxes, m, t.IgnoreRegions);
+            _matcher.Match(MemoryMarshal.Cast<Box, float>(t.Boxes.AsSpan()), anchors.Boxes, m, MemoryMarshal.Cast<Box, float>(t.IgnoreRegions.AsSpan()));
             int fg = 0, ign = 0;
             for (int j = 0; j < a; j++)
             {
@@ -82,7 +82,11 @@ public sealed class RetinaNetLoss(RetinaNetConfig config)
                 fgRows[at] = i * a + j;
                 fgWeights[at] = rowWeights[i * a + j];
                 Array.Copy(anchors.Boxes, j * 4, fgAnchors, at * 4, 4);
-                Array.Copy(boxes, m[j] * 4, fgGt, at * 4, 4);
+                var g = boxes[m[j]];
+                fgGt[at * 4] = g.X1;
+                fgGt[at * 4 + 1] = g.Y1;
+                fgGt[at * 4 + 2] = g.X2;
+                fgGt[at * 4 + 3] = g.Y2;
                 at++;
             }
         }

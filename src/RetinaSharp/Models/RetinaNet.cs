@@ -1,24 +1,14 @@
 using RetinaSharp.Anchors;
-using RetinaSharp.Boxes;
-using RetinaSharp.Data;
+using RetinaSharp.Data.Loading;
 using RetinaSharp.Losses;
 using RetinaSharp.Models.Backbones;
 using RetinaSharp.Models.Heads;
 using RetinaSharp.Postprocessing;
+using RetinaSharp.Structures;
 using RetinaSharp.Tensors;
 using RetinaSharp.Tensors.Nn;
 
 namespace RetinaSharp.Models;
-
-/// <summary>Head outputs for a batch, with what is needed to place anchors.</summary>
-public sealed record RetinaNetOutput(Tensor ClassLogits, Tensor BoxRegression, (int H, int W)[] FeatureSizes, int PaddedHeight, int PaddedWidth) : IDisposable
-{
-    public void Dispose()
-    {
-        ClassLogits.Dispose();
-        BoxRegression.Dispose();
-    }
-}
 
 /// <summary>
 /// RetinaNet (Lin et al. 2017) with torchvision's structure and parameter names: a ResNet-FPN
@@ -37,14 +27,7 @@ public sealed class RetinaNet : Module
         Head = RegisterModule("head", new RetinaNetHead(config.FpnChannels, config.AnchorsPerLocation, config.NumClasses, rng,
             config.PriorProbability, config.HeadGroupNorm, config.HeadDepth));
         AnchorGenerator = new AnchorGenerator(config.AnchorSizesPerLevel(), config.AspectRatios);
-        Loss = new RetinaNetLoss(config);
-        PostProcessor = new RetinaNetPostProcessor(new BoxCoder())
-        {
-            ScoreThreshold = config.ScoreThreshold,
-            NmsThreshold = config.NmsThreshold,
-            TopKCandidates = config.TopKCandidates,
-            DetectionsPerImage = config.DetectionsPerImage,
-        };
+        Loss = new RetinaNetLoss(config.LossOptions);
         body.SetTrainableLayers(config.TrainableBackboneLayers);
     }
 
@@ -53,19 +36,6 @@ public sealed class RetinaNet : Module
     public RetinaNetHead Head { get; }
     public AnchorGenerator AnchorGenerator { get; }
     public RetinaNetLoss Loss { get; }
-    public RetinaNetPostProcessor PostProcessor { get; private set; }
-
-    /// <summary>Changes inference thresholds (e.g. 100 detections for COCO evaluation).</summary>
-    public void SetInference(float? scoreThreshold = null, float? nmsThreshold = null, int? detectionsPerImage = null, int? topK = null)
-    {
-        PostProcessor = new RetinaNetPostProcessor(new BoxCoder())
-        {
-            ScoreThreshold = scoreThreshold ?? PostProcessor.ScoreThreshold,
-            NmsThreshold = nmsThreshold ?? PostProcessor.NmsThreshold,
-            DetectionsPerImage = detectionsPerImage ?? PostProcessor.DetectionsPerImage,
-            TopKCandidates = topK ?? PostProcessor.TopKCandidates,
-        };
-    }
 
     /// <summary>Runs backbone, pyramid and heads on a padded, normalised batch [N, 3, H, W].</summary>
     public RetinaNetOutput ForwardHeads(Tensor images)
@@ -84,24 +54,75 @@ public sealed class RetinaNet : Module
         }
     }
 
+    /// <summary>
+    /// Runs backbone, pyramid and heads on a batch from the data loader. The input tensor belongs
+    /// to the caller's <see cref="TensorScope"/>: a backward pass still needs it.
+    /// </summary>
+    public RetinaNetOutput ForwardHeads(DetectionBatch batch) => ForwardHeads(Tensor.FromArray(batch.Images, batch.Shape));
+
     public AnchorSet Anchors(RetinaNetOutput output) => AnchorGenerator.Generate(output.PaddedHeight, output.PaddedWidth, output.FeatureSizes);
 
     /// <summary>The training loss for a batch whose targets are in network-input coordinates.</summary>
     public RetinaNetLossResult ComputeLoss(RetinaNetOutput output, IReadOnlyList<DetectionTarget> targets) =>
         Loss.Compute(output.ClassLogits, output.BoxRegression, Anchors(output), targets);
 
-    /// <summary>Detections per image in resized-image coordinates (clipped to each image's resized size).</summary>
-    public List<List<Detection>> Postprocess(RetinaNetOutput output, IReadOnlyList<(int Height, int Width)> imageSizes)
+    /// <summary>
+    /// Detections per image in resized-image coordinates (clipped to each image's resized size),
+    /// torchvision's postprocess_detections.
+    /// </summary>
+    public List<List<Detection>> Postprocess(RetinaNetOutput output, IReadOnlyList<ImageSize> imageSizes, InferenceOptions? options = null)
     {
+        options ??= Config.Inference;
+        options.Validate();
         var anchors = Anchors(output);
         int n = output.ClassLogits.Size(0), k = output.ClassLogits.Size(2), a = anchors.Count;
+        if (imageSizes.Count != n) throw new ArgumentException($"{imageSizes.Count} image sizes for a batch of {n}.", nameof(imageSizes));
         using var cls = output.ClassLogits.Contiguous();
         using var box = output.BoxRegression.Contiguous();
         var logits = cls.ToArray();
         var deltas = box.ToArray();
         var result = new List<Detection>[n];
         Parallel.For(0, n, i =>
-            result[i] = PostProcessor.Process(logits.AsSpan(i * a * k, a * k), deltas.AsSpan(i * a * 4, a * 4), anchors, k, imageSizes[i].Height, imageSizes[i].Width));
+            result[i] = RetinaNetPostProcessor.Process(logits.AsSpan(i * a * k, a * k), deltas.AsSpan(i * a * 4, a * 4), anchors, k, imageSizes[i], options));
         return [.. result];
+    }
+
+    /// <summary>
+    /// The one path from a batch to detections: forward in inference mode without gradients,
+    /// post-process, and map every box back to its original image (un-mirrored if the loader
+    /// flipped it). The batch is run as given, padded together as torchvision does; to make each
+    /// image's result independent of its batch mates, batch only images of equal padded size
+    /// (what <see cref="RetinaNetDetector"/> and the evaluation loader do).
+    /// </summary>
+    public IReadOnlyList<ImageDetections> Predict(DetectionBatch batch, InferenceOptions? options = null)
+    {
+        bool wasTraining = Training;
+        if (wasTraining) Eval();
+        try
+        {
+            using var noGrad = Autograd.NoGrad();
+            using var scope = TensorScope.Enter();
+            using var output = ForwardHeads(batch);
+            var sizes = new ImageSize[batch.Count];
+            for (int i = 0; i < sizes.Length; i++) sizes[i] = batch.Items[i].ResizedSize;
+            var detections = Postprocess(output, sizes, options);
+            var result = new ImageDetections[batch.Count];
+            for (int i = 0; i < result.Length; i++)
+            {
+                var item = batch.Items[i];
+                var found = detections[i];
+                var boxes = new Box[found.Count];
+                for (int d = 0; d < boxes.Length; d++) boxes[d] = found[d].Box;
+                boxes = item.ToOriginal(boxes);
+                var mapped = new Detection[boxes.Length];
+                for (int d = 0; d < mapped.Length; d++) mapped[d] = found[d] with { Box = boxes[d] };
+                result[i] = new ImageDetections(item.ImageId, item.OriginalSize, mapped);
+            }
+            return result;
+        }
+        finally
+        {
+            if (wasTraining) Train();
+        }
     }
 }

@@ -1,38 +1,10 @@
 using System.Text.Json.Serialization;
+using RetinaSharp.Data.Transforms;
+using RetinaSharp.Losses;
+using RetinaSharp.Postprocessing;
 using RetinaSharp.Models.Backbones;
 
 namespace RetinaSharp.Models;
-
-/// <summary>Which box regression loss to train with.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<BoxLossKind>))]
-public enum BoxLossKind
-{
-    /// <summary>L1 on encoded deltas (torchvision v1, detectron2).</summary>
-    L1,
-
-    /// <summary>Smooth L1 with β (the paper and Detectron, β = 0.11).</summary>
-    SmoothL1,
-
-    /// <summary>Generalised IoU on decoded boxes (torchvision v2).</summary>
-    GIoU,
-}
-
-/// <summary>Which classification loss to train with (focal loss and the paper's alternatives).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<ClassificationLossKind>))]
-public enum ClassificationLossKind
-{
-    /// <summary>Sigmoid focal loss FL = −α_t (1 − p_t)^γ log p_t.</summary>
-    Focal,
-
-    /// <summary>α-balanced cross entropy (focal loss with γ = 0).</summary>
-    AlphaBalancedCrossEntropy,
-
-    /// <summary>Cross entropy on the hardest anchors only (online hard example mining).</summary>
-    Ohem,
-
-    /// <summary>Loss 0 where p_t exceeds a threshold, cross entropy below it (the paper's unstable variant).</summary>
-    Hinge,
-}
 
 /// <summary>
 /// Everything that defines a RetinaNet: architecture, anchors, matching, losses and inference
@@ -111,12 +83,33 @@ public sealed record RetinaNetConfig
 
     // ---- inference -----------------------------------------------------------------------
     public float ScoreThreshold { get; init; } = 0.05f;
-    public float NmsThreshold { get; init; } = 0.5f;
+    public double NmsThreshold { get; init; } = 0.5;
     public int TopKCandidates { get; init; } = 1000;
     public int DetectionsPerImage { get; init; } = 300;
 
     /// <summary>Anchors per location.</summary>
     [JsonIgnore] public int AnchorsPerLocation => AnchorScales.Length * AspectRatios.Length;
+
+    /// <summary>The input transform at inference: shorter side <see cref="MinSize"/>, longer at most <see cref="MaxSize"/>, this normalisation.</summary>
+    [JsonIgnore]
+    public TransformOptions Transform => new() { MinSizes = [MinSize], MaxSize = MaxSize, Mean = ImageMean, Std = ImageStd };
+
+    /// <summary>The post-processing settings the model was configured with.</summary>
+    [JsonIgnore]
+    public InferenceOptions Inference => new()
+    {
+        ScoreThreshold = ScoreThreshold, NmsThreshold = NmsThreshold, TopKCandidates = TopKCandidates, DetectionsPerImage = DetectionsPerImage,
+    };
+
+    /// <summary>The matching and loss settings.</summary>
+    [JsonIgnore]
+    public RetinaNetLossOptions LossOptions => new()
+    {
+        ForegroundIou = ForegroundIou, BackgroundIou = BackgroundIou, AllowLowQualityMatches = AllowLowQualityMatches,
+        ClassificationLoss = ClassificationLoss, FocalAlpha = FocalAlpha, FocalGamma = FocalGamma, HingeThreshold = HingeThreshold,
+        OhemBatchSize = OhemBatchSize, OhemForegroundFraction = OhemForegroundFraction, OhemNmsThreshold = OhemNmsThreshold,
+        BoxLoss = BoxLoss, SmoothL1Beta = SmoothL1Beta,
+    };
 
     /// <summary>torchvision's retinanet_resnet50_fpn_v2: P6 from C5, GroupNorm heads, GIoU loss.</summary>
     public static RetinaNetConfig TorchvisionV2 { get; } = new() { P6FromC5 = true, HeadGroupNorm = true, BoxLoss = BoxLossKind.GIoU };
@@ -152,6 +145,8 @@ public sealed record RetinaNetConfig
         }
         if (ClassificationLoss == ClassificationLossKind.Hinge && !(HingeThreshold > 0 && HingeThreshold <= 1))
             throw new ArgumentException($"HingeThreshold must lie in (0, 1], got {HingeThreshold}.");
+        if (ImageMean is not { Length: 3 } || ImageStd is not { Length: 3 }) throw new ArgumentException("ImageMean and ImageStd need 3 values (R, G, B).");
+        Inference.Validate();
         ResNetSpec.FromName(Backbone, BackboneWidth);
     }
 }

@@ -1,3 +1,4 @@
+using RetinaSharp.Losses;
 using RetinaSharp.Models.Backbones;
 using RetinaSharp.Tensors;
 

@@ -1,10 +1,14 @@
 using System.Diagnostics;
-using System.Text.Json;
-using RetinaSharp.Data.Transforms;
+using RetinaSharp.Checkpoints;
+using RetinaSharp.Data;
+using RetinaSharp.Data.Loading;
 using RetinaSharp.Models;
+using RetinaSharp.Structures;
 using RetinaSharp.Tensors;
 using RetinaSharp.Tensors.Kernels;
 using RetinaSharp.Tensors.Optim;
+using RetinaSharp.Training.Hooks;
+using RetinaSharp.Training.Metrics;
 
 namespace RetinaSharp.Training;
 
@@ -12,21 +16,63 @@ namespace RetinaSharp.Training;
 public delegate IReadOnlyDictionary<string, double> TrainingEvaluator(RetinaNet model);
 
 /// <summary>
-/// Trains a RetinaNet: SGD (or AdamW) with warmup and a multistep or cosine schedule, gradient
-/// accumulation and clipping, periodic evaluation, and checkpoints that make a resumed run
-/// continue exactly (model, optimiser, schedule position and data order). A non-finite loss skips
-/// its step; too many in a row stop the run with the last good checkpoint kept. Cancelling (Ctrl-C)
-/// writes a checkpoint before returning.
+/// Trains a RetinaNet: a short loop (read a batch, forward, loss, backward, optimiser step) with
+/// every policy in a <see cref="TrainingHook"/>, as detectron2's train loop. The default hooks
+/// guard against non-finite losses, stop at a pause point or time budget, log metrics, write
+/// checkpoints that make a resumed run continue exactly (model, optimiser, schedule, data order,
+/// hook state) and, given an evaluator, evaluate and keep the best checkpoint. Data comes from the
+/// one <see cref="DetectionDataLoader"/>; unreadable images are skipped and counted under
+/// <see cref="BadSamplePolicy.Skip"/>. Cancelling writes a checkpoint before returning.
 /// </summary>
-public sealed class Trainer(TrainingOptions options, IDetectionSamples train, string outputDirectory)
+public sealed class Trainer(TrainingOptions options, IDetectionDataset train, string outputDirectory)
 {
+    private readonly Stopwatch _clock = new();
+    private double _elapsedBefore;
+    private string? _stopMessage;
+    private List<TrainingHook> _hooks = [];
+    private Optimizer? _optimizer;
+    private RetinaNet? _model;
+    private MetricsLog? _metrics;
+    private LoaderPosition _position;
+
     public TrainingOptions Options { get; } = options;
+    public IDetectionDataset Dataset { get; } = train;
+    public string OutputDirectory { get; } = outputDirectory;
     public ITrainingObserver? Observer { get; init; }
     public TrainingEvaluator? Evaluator { get; init; }
 
-    public string LastCheckpointPath => Path.Combine(outputDirectory, "last.safetensors");
-    public string BestCheckpointPath => Path.Combine(outputDirectory, "best.safetensors");
-    public string MetricsPath => Path.Combine(outputDirectory, "metrics.jsonl");
+    /// <summary>Hooks run after the default ones (e.g. early stopping).</summary>
+    public IReadOnlyList<TrainingHook> ExtraHooks { get; init; } = [];
+
+    public string LastCheckpointPath => Path.Combine(OutputDirectory, "last.safetensors");
+    public string BestCheckpointPath => Path.Combine(OutputDirectory, "best.safetensors");
+    public string MetricsPath => Path.Combine(OutputDirectory, "metrics.jsonl");
+
+    /// <summary>Steps taken so far (the next step's index while hooks run before it).</summary>
+    public int Iteration { get; private set; }
+
+    /// <summary>Training time over every invocation of this run.</summary>
+    public double ElapsedSeconds => _elapsedBefore + _clock.Elapsed.TotalSeconds;
+
+    /// <summary>Images left out of batches over the run because they could not be read.</summary>
+    public int SkippedImages { get; private set; }
+
+    /// <summary>Set once a hook or the caller asked the run to end.</summary>
+    public StopReason? Stop { get; private set; }
+
+    public RetinaNet Model => _model ?? throw new InvalidOperationException("The model exists only while the trainer runs.");
+
+    public Optimizer Optimizer => _optimizer ?? throw new InvalidOperationException("The optimiser exists only while the trainer runs.");
+
+    public MetricsLog Metrics => _metrics ?? throw new InvalidOperationException("The metrics log is open only while the trainer runs.");
+
+    /// <summary>Ends the run before the next step; the first request wins.</summary>
+    public void RequestStop(StopReason reason, string? message = null)
+    {
+        if (Stop is not null) return;
+        Stop = reason;
+        _stopMessage = message;
+    }
 
     /// <summary>Builds the model, with weights from a checkpoint, a torchvision state dict, or a backbone.</summary>
     public RetinaNet CreateModel()
@@ -37,164 +83,183 @@ public sealed class Trainer(TrainingOptions options, IDetectionSamples train, st
         return model;
     }
 
+    /// <summary>The loader settings of this run: its batch, augmentation and seed.</summary>
+    public DataLoaderOptions LoaderOptions() => new()
+    {
+        BatchSize = Options.ImagesPerStep,
+        Shuffle = true,
+        GroupByAspectRatio = true,
+        Augment = true,
+        FlipProbability = Options.HorizontalFlipProbability,
+        Transform = Options.Model.Transform with { MinSizes = Options.TrainMinSizes },
+        Workers = Math.Max(1, Options.LoaderWorkers),
+        Seed = Options.Seed,
+    };
+
+    private List<TrainingHook> DefaultHooks()
+    {
+        var hooks = new List<TrainingHook> { new NonFiniteLossGuard(Options.MaxNonFiniteSteps) };
+        if (Options.StopAtIteration is int stopAt) hooks.Add(new PauseHook(stopAt));
+        if (Options.TimeBudgetSeconds > 0) hooks.Add(new TimeBudgetHook(Options.TimeBudgetSeconds));
+        hooks.Add(new MetricsWriterHook(Options.LogEvery));
+        hooks.Add(new CheckpointHook(Options.CheckpointEvery));
+        if (Evaluator != null) hooks.Add(new EvaluationHook(Evaluator, Options.EvalEvery));
+        return hooks;
+    }
+
     public TrainingResult Run(bool resume = false, CancellationToken cancellation = default)
     {
         Options.Validate();
-        Directory.CreateDirectory(outputDirectory);
+        if (Dataset.Count == 0) throw new InvalidDataException($"{Dataset.Source}: the training set has no usable images ({Dataset.Report.Summary()}).");
+        Directory.CreateDirectory(OutputDirectory);
         KernelThreads.MaxThreads = Options.Threads;
+        _hooks = [.. DefaultHooks(), .. ExtraHooks];
+        Stop = null;
         using var model = CreateModel();
+        _model = model;
         model.Train();
         var parameters = model.TrainableParameters();
         using Optimizer optimizer = Options.Optimizer == "adamw"
             ? new AdamW(parameters, Options.ResolvedLearningRate, weightDecay: Options.WeightDecay)
             : new Sgd(parameters, Options.ResolvedLearningRate, Options.Momentum, Options.WeightDecay);
+        _optimizer = optimizer;
         LearningRateSchedule schedule = Options.Schedule == ScheduleKind.Cosine
             ? new CosineSchedule(Options.ResolvedLearningRate, Options.Iterations, 0, Options.WarmupIterations, Options.WarmupFactor)
             : new MultiStepSchedule(Options.ResolvedLearningRate, Options.ResolvedLrSteps, 0.1f, Options.WarmupIterations, Options.WarmupFactor);
 
-        var state = new TrainingState(0, 0, 0);
-        if (resume && File.Exists(LastCheckpointPath))
-        {
-            using var ck = Checkpoint.Load(LastCheckpointPath);
-            model.LoadStateDict(ck.Model);
-            optimizer.LoadStateDict(ck.Optimizer);
-            state = ck.State ?? state;
-            Observer?.OnMessage($"Resumed from {LastCheckpointPath} at iteration {state.Iteration}.");
-        }
-        else
-        {
-            AtomicFile.WriteAllText(Path.Combine(outputDirectory, "config.json"), Options.ToJson());
-            if (File.Exists(MetricsPath)) File.Delete(MetricsPath);
-        }
+        var state = TrainingState.Start;
+        bool resumed = resume && File.Exists(LastCheckpointPath);
+        if (resumed) state = Restore(model, optimizer);
+        else AtomicFile.WriteAllText(Path.Combine(OutputDirectory, "config.json"), Options.ToJson());
+        Iteration = state.Iteration;
+        _position = state.Loader;
+        _elapsedBefore = state.ElapsedSeconds;
+        SkippedImages = state.SkippedImages;
+        if (!resumed && File.Exists(MetricsPath)) File.Delete(MetricsPath);
 
-        var transform = new DetectionTransform(Options.Model.ImageMean, Options.Model.ImageStd);
-        using var loader = new BatchLoader(train, transform, Options.ImagesPerStep, Options.TrainMinSizes, Options.Model.MaxSize,
-            Options.HorizontalFlipProbability, Options.Seed, state.Epoch, state.BatchInEpoch, Options.LoaderWorkers);
-        var clock = Stopwatch.StartNew();
-        double elapsedBefore = state.ElapsedSeconds;
-        int iteration = state.Iteration, epoch = state.Epoch, batchInEpoch = state.BatchInEpoch;
-        double bestAp = state.BestAp;
-        int nonFinite = 0;
-        string stopReason = "completed";
-        IReadOnlyDictionary<string, double>? metrics = null;
-        var window = Stopwatch.StartNew();
-        int imagesInWindow = 0;
-
-        TrainingState Snapshot() => new(iteration, epoch, batchInEpoch, bestAp, elapsedBefore + clock.Elapsed.TotalSeconds);
-        void SaveLast() => Checkpoint.Save(LastCheckpointPath, model, optimizer, Options, Snapshot(), train.ClassNames, train.CategoryIds);
-
-        using var metricsFile = new StreamWriter(MetricsPath, append: true);
-        while (iteration < Options.Iterations)
+        using var metrics = new MetricsLog(MetricsPath, append: true);
+        _metrics = metrics;
+        using var loader = new DetectionDataLoader(Dataset, LoaderOptions());
+        using var batches = loader.Read(_position).GetEnumerator();
+        _clock.Restart();
+        try
         {
-            if (cancellation.IsCancellationRequested) { stopReason = "cancelled"; break; }
-            if (Options.StopAtIteration is int stopAt && iteration >= stopAt) { stopReason = $"paused at iteration {iteration}"; break; }
-            if (Options.TimeBudgetSeconds > 0 && elapsedBefore + clock.Elapsed.TotalSeconds >= Options.TimeBudgetSeconds) { stopReason = "time budget reached"; break; }
-            optimizer.LearningRate = schedule.At(iteration);
-            double cls = 0, box = 0;
-            int fg = 0;
-            bool finite = true;
-            for (int micro = 0; micro < Options.GradientAccumulation; micro++)
+            foreach (var h in _hooks) h.BeforeTrain(this);
+            while (Iteration < Options.Iterations)
             {
-                var batch = loader.Next();
-                epoch = batch.Epoch;
-                batchInEpoch = batch.IndexInEpoch + 1;
-                imagesInWindow += batch.Count;
-                using var scope = TensorScope.Enter();
-                var images = Tensor.FromArray(batch.Images, batch.Count, 3, batch.Height, batch.Width);
-                var output = model.ForwardHeads(images);
-                var loss = model.ComputeLoss(output, batch.Targets);
-                var total = loss.Classification.Add(loss.BoxRegression);
-                if (Options.GradientAccumulation > 1) total = total.Mul(1f / Options.GradientAccumulation);
-                float value = total.Item();
-                if (!float.IsFinite(value))
-                {
-                    finite = false;
-                    Autograd.ReleaseGraph(total);
-                    break;
-                }
-                total.Backward();
-                cls += loss.Classification.Item() / Options.GradientAccumulation;
-                box += loss.BoxRegression.Item() / Options.GradientAccumulation;
-                fg += loss.ForegroundAnchors;
+                if (cancellation.IsCancellationRequested) RequestStop(StopReason.Cancelled, "cancelled");
+                foreach (var h in _hooks) if (Stop is null) h.BeforeStep(this);
+                if (Stop is not null) break;
+                optimizer.LearningRate = schedule.At(Iteration);
+                var step = RunStep(model, optimizer, batches);
+                Iteration++;
+                foreach (var h in _hooks) h.AfterStep(this, step);
+                if (Stop is not null) break;
             }
-            if (!finite)
+            Stop ??= StopReason.Completed;
+            foreach (var h in _hooks) h.AfterTrain(this);
+        }
+        finally
+        {
+            _clock.Stop();
+            _metrics = null;
+            _model = null;
+            _optimizer = null;
+        }
+        var evaluation = _hooks.OfType<EvaluationHook>().FirstOrDefault();
+        return new TrainingResult(Iteration, TimeSpan.FromSeconds(ElapsedSeconds), LastCheckpointPath,
+            File.Exists(BestCheckpointPath) ? BestCheckpointPath : null, evaluation?.LastMetrics, Stop.Value, SkippedImages);
+    }
+
+    /// <summary>A message for <see cref="Stop"/> (the hook's own words where it gave some).</summary>
+    public string StopMessage => _stopMessage ?? Stop?.ToString() ?? "running";
+
+    private StepResult RunStep(RetinaNet model, Optimizer optimizer, IEnumerator<DetectionBatch> batches)
+    {
+        double cls = 0, box = 0;
+        int fg = 0, images = 0, skipped = 0;
+        int accumulation = Options.GradientAccumulation;
+        for (int micro = 0; micro < accumulation; micro++)
+        {
+            if (!batches.MoveNext()) throw new InvalidOperationException("The data loader ended; it streams without end.");
+            using var batch = batches.Current;
+            _position = batch.Next;
+            images += batch.Count;
+            skipped += batch.SkippedImages;
+            SkippedImages += batch.SkippedImages;
+            using var scope = TensorScope.Enter();
+            var output = model.ForwardHeads(batch);
+            var targets = new DetectionTarget[batch.Count];
+            for (int i = 0; i < targets.Length; i++) targets[i] = batch.Items[i].ToTarget();
+            var loss = model.ComputeLoss(output, targets);
+            var total = loss.Classification.Add(loss.BoxRegression);
+            if (accumulation > 1) total = total.Mul(1f / accumulation);
+            if (!float.IsFinite(total.Item()))
             {
+                Autograd.ReleaseGraph(total);
                 optimizer.ZeroGrad();
-                nonFinite++;
-                Observer?.OnMessage($"Iteration {iteration}: non-finite loss, step skipped ({nonFinite} in a row).");
-                if (nonFinite >= Options.MaxNonFiniteSteps) { stopReason = $"stopped after {nonFinite} non-finite losses in a row; the last good checkpoint is kept"; break; }
-                iteration++;
-                continue;
-            }
-            nonFinite = 0;
-            if (Options.GradientClipNorm > 0) ClipGradients(parameters, Options.GradientClipNorm);
-            optimizer.Step();
-            optimizer.ZeroGrad();
-            iteration++;
-
-            if (iteration % Options.LogEvery == 0 || iteration == 1 || iteration == Options.Iterations)
-            {
-                double ips = imagesInWindow / Math.Max(1e-9, window.Elapsed.TotalSeconds);
-                var elapsed = TimeSpan.FromSeconds(elapsedBefore + clock.Elapsed.TotalSeconds);
-                double perIter = clock.Elapsed.TotalSeconds / Math.Max(1, iteration - state.Iteration);
-                var progress = new TrainingProgress(iteration, Options.Iterations, cls + box, cls, box, optimizer.LearningRate, ips, elapsed,
-                    TimeSpan.FromSeconds(perIter * (Options.Iterations - iteration)), fg);
-                metricsFile.WriteLine(JsonSerializer.Serialize(new
+                // The rest of the step's batches are still consumed, so the data order does not depend on where a loss went bad.
+                for (int rest = micro + 1; rest < accumulation && batches.MoveNext(); rest++)
                 {
-                    iteration, loss = cls + box, classification = cls, box_regression = box, lr = optimizer.LearningRate,
-                    images_per_second = ips, seconds = elapsed.TotalSeconds, foreground_anchors = fg,
-                }));
-                metricsFile.Flush();
-                Observer?.OnStep(progress);
-                window.Restart();
-                imagesInWindow = 0;
+                    using var skippedBatch = batches.Current;
+                    _position = skippedBatch.Next;
+                    SkippedImages += skippedBatch.SkippedImages;
+                }
+                return new StepResult(false, double.NaN, double.NaN, double.NaN, 0, images, skipped, optimizer.LearningRate);
             }
-            if (Options.CheckpointEvery > 0 && iteration % Options.CheckpointEvery == 0) SaveLast();
-            if (Evaluator != null && Options.EvalEvery > 0 && iteration % Options.EvalEvery == 0 && iteration < Options.Iterations)
-                metrics = EvaluateAndKeepBest(model, optimizer, iteration, ref bestAp, metricsFile, SaveLast);
+            total.Backward();
+            cls += loss.Classification.Item() / accumulation;
+            box += loss.BoxRegression.Item() / accumulation;
+            fg += loss.ForegroundAnchors;
         }
-        // After a run of non-finite losses the parameters are suspect: keep the last good checkpoint.
-        bool diverged = stopReason.StartsWith("stopped after", StringComparison.Ordinal);
-        if (!diverged) SaveLast();
-        if (Evaluator != null && stopReason == "completed" || Evaluator != null && stopReason == "time budget reached")
-            metrics = EvaluateAndKeepBest(model, optimizer, iteration, ref bestAp, metricsFile, SaveLast);
-        return new TrainingResult(iteration, TimeSpan.FromSeconds(elapsedBefore + clock.Elapsed.TotalSeconds), LastCheckpointPath,
-            File.Exists(BestCheckpointPath) ? BestCheckpointPath : null, metrics, stopReason);
+        if (Options.GradientClipNorm > 0) optimizer.ClipGradNorm(Options.GradientClipNorm);
+        optimizer.Step();
+        optimizer.ZeroGrad();
+        return new StepResult(true, cls + box, cls, box, fg, images, skipped, optimizer.LearningRate);
     }
 
-    private IReadOnlyDictionary<string, double> EvaluateAndKeepBest(RetinaNet model, Optimizer optimizer, int iteration, ref double bestAp,
-        StreamWriter metricsFile, Action saveLast)
+    private TrainingState Restore(RetinaNet model, Optimizer optimizer)
     {
-        model.Eval();
-        IReadOnlyDictionary<string, double> metrics;
-        using (Autograd.NoGrad()) metrics = Evaluator!(model);
-        model.Train();
-        Observer?.OnEvaluation(iteration, metrics);
-        metricsFile.WriteLine(JsonSerializer.Serialize(new { iteration, evaluation = metrics }));
-        metricsFile.Flush();
-        if (metrics.TryGetValue("AP", out var ap) && ap > bestAp)
-        {
-            bestAp = ap;
-            saveLast();
-            File.Copy(LastCheckpointPath, BestCheckpointPath + ".tmp", overwrite: true);
-            File.Move(BestCheckpointPath + ".tmp", BestCheckpointPath, overwrite: true);
-        }
-        return metrics;
+        using var ck = Checkpoint.Load(LastCheckpointPath);
+        model.LoadStateDict(ck.Model);
+        optimizer.LoadStateDict(ck.Optimizer);
+        foreach (var h in _hooks)
+            if (h.Name is { } name && ck.Metadata.HookStates.TryGetValue(name, out var json)) h.LoadState(json);
+        var state = ck.Metadata.TrainerStateJson is { } s ? TrainingState.FromJson(s, LastCheckpointPath) : TrainingState.Start;
+        Observer?.OnMessage($"Resumed from {LastCheckpointPath} at iteration {state.Iteration}.");
+        return state;
     }
 
-    /// <summary>Scales all gradients so their global L2 norm is at most <paramref name="maxNorm"/> (torch's clip_grad_norm_).</summary>
-    public static double ClipGradients(IReadOnlyList<Tensor> parameters, float maxNorm)
+    /// <summary>Writes last.safetensors: model, optimiser, run state and every hook's state.</summary>
+    public void SaveCheckpoint()
     {
-        double sq = 0;
-        foreach (var p in parameters)
-            if (p.Grad is { } g)
-                foreach (var v in g.Data) sq += (double)v * v;
-        double norm = Math.Sqrt(sq);
-        if (norm > maxNorm)
+        var hookStates = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var h in _hooks)
+            if (h.Name is { } name && h.SaveState() is { } json) hookStates[name] = json;
+        var metadata = new CheckpointMetadata
         {
-            float scale = (float)(maxNorm / (norm + 1e-6));
-            foreach (var p in parameters) p.Grad?.MulInPlace(scale);
-        }
-        return norm;
+            ClassNames = [.. Dataset.Classes.Select(c => c.Name)],
+            CategoryIds = [.. Dataset.Classes.Select(c => c.CategoryId)],
+            TrainingOptionsJson = Options.ToJson(),
+            TrainerStateJson = new TrainingState(Iteration, _position, ElapsedSeconds, SkippedImages).ToJson(),
+            HookStates = hookStates,
+        };
+        Checkpoint.Save(LastCheckpointPath, Model, Optimizer, metadata);
+    }
+
+    /// <summary>Writes the current state as last.safetensors and copies it to best.safetensors.</summary>
+    public void SaveBestCheckpoint()
+    {
+        SaveCheckpoint();
+        File.Copy(LastCheckpointPath, BestCheckpointPath + ".tmp", overwrite: true);
+        File.Move(BestCheckpointPath + ".tmp", BestCheckpointPath, overwrite: true);
+    }
+
+    /// <summary>Logs an evaluation and passes it to every hook.</summary>
+    public void ReportEvaluation(IReadOnlyDictionary<string, double> metrics)
+    {
+        Observer?.OnEvaluation(Iteration, metrics);
+        Metrics.Append(new EvaluationMetrics { Iteration = Iteration, Evaluation = metrics });
+        foreach (var h in _hooks) h.AfterEvaluation(this, metrics);
     }
 }

@@ -1,26 +1,28 @@
 using System.CommandLine;
 using System.Text.Json;
 using RetinaSharp.Cli.Commands;
+using RetinaSharp.Training;
+using RetinaSharp.Losses;
 using RetinaSharp.Models;
 using Xunit;
+using RetinaSharp.Testing;
 
 namespace RetinaSharp.Cli.Tests.Commands;
 
 public sealed class AblateCommandTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"rs-ablate-{Guid.NewGuid():N}");
+    private readonly TempDir _temp = new();
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
-    }
+    private string _dir => _temp.Path;
+
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void Studies_define_the_papers_settings()
     {
         Assert.Equal([0.25, 0.5, 0.75, 0.9, 0.99, 0.999], AblationStudies.Runs("alpha-ce")!.Select(r => Math.Round(r.X, 3)));
         Assert.Equal([0, 0.1, 0.2, 0.5, 1, 2, 5], AblationStudies.Runs("gamma")!.Select(r => Math.Round(r.X, 3)));
-        var baseline = DemoCommand.Recipe(8, quick: true, seed: 0);
+        var baseline = TrainingRecipes.Demo(8, quick: true, seed: 0);
         var oneAnchor = AblationStudies.Runs("anchors")![0].Apply(baseline);
         Assert.Equal(1, oneAnchor.Model.AnchorsPerLocation);
         var noPrior = AblationStudies.Runs("prior")!.Single(r => r.Name == "FL, no prior").Apply(baseline);
@@ -43,7 +45,7 @@ public sealed class AblateCommandTests : IDisposable
     [Fact]
     public void A_run_with_identical_options_in_another_study_is_found_and_a_different_one_is_not()
     {
-        var baseline = DemoCommand.Recipe(8, quick: true, seed: 0);
+        var baseline = TrainingRecipes.Demo(8, quick: true, seed: 0);
         var dir = Path.Combine(_dir, "gamma", "runs", "g2");
         Directory.CreateDirectory(dir);
         var saved = new AblationResult("gamma=2", 2, 0.3, 0.5, 0.2, 60, 20, false, 0.4, baseline.ToJson(), dir);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RetinaSharp.Checkpoints;
 using RetinaSharp.Cli.Commands;
 using RetinaSharp.Data.Coco;
 using RetinaSharp.Imaging;
@@ -7,19 +8,17 @@ using RetinaSharp.Models.Backbones;
 using RetinaSharp.Tensors;
 using RetinaSharp.Training;
 using Xunit;
+using RetinaSharp.Testing;
 
 namespace RetinaSharp.Cli.Tests.Commands;
 
 public sealed class PredictCommandTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"rs-predict-{Guid.NewGuid():N}");
+    private readonly TempDir _temp = new();
 
-    public PredictCommandTests() => Directory.CreateDirectory(_dir);
+    private string _dir => _temp.Path;
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _temp.Dispose();
 
     private static int Invoke(params string[] args)
     {
@@ -41,7 +40,7 @@ public sealed class PredictCommandTests : IDisposable
             // Raise the class prior so that an untrained model still reports boxes above 0.05.
             var bias = model.Head.ClassificationHead.NamedParameters().First(p => p.Name == "cls_logits.bias").Parameter;
             bias.Fill(1f);
-            Checkpoint.Save(weights, model, null, null, null, ["circle", "square", "star"], [1, 2, 7]);
+            Checkpoint.Save(weights, model, null, new CheckpointMetadata { ClassNames = ["circle", "square", "star"], CategoryIds = [1, 2, 7] });
         }
         var images = Path.Combine(_dir, "images");
         Directory.CreateDirectory(images);

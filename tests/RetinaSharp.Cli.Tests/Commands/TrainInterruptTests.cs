@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using RetinaSharp.Checkpoints;
 using RetinaSharp.Data.Synthetic;
 using RetinaSharp.Training;
 using Xunit;
+using RetinaSharp.Testing;
 
 namespace RetinaSharp.Cli.Tests.Commands;
 
@@ -12,12 +14,11 @@ namespace RetinaSharp.Cli.Tests.Commands;
 /// </summary>
 public sealed class TrainInterruptTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"rs-interrupt-{Guid.NewGuid():N}");
+    private readonly TempDir _temp = new();
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
-    }
+    private string _dir => _temp.Path;
+
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public async Task Sigterm_stops_training_with_a_checkpoint_of_the_last_finished_step()
@@ -61,7 +62,7 @@ public sealed class TrainInterruptTests : IDisposable
             if (!process.HasExited) process.Kill(entireProcessTree: true);
         }
         using var checkpoint = Checkpoint.Load(Path.Combine(run, "last.safetensors"));
-        Assert.True(checkpoint.State!.Iteration >= 1);
+        Assert.True(TrainingState.FromJson(checkpoint.Metadata.TrainerStateJson!, run).Iteration >= 1);
         Assert.False(Directory.EnumerateFiles(run, "*.tmp*").Any(), "a temporary file was left behind");
     }
 }

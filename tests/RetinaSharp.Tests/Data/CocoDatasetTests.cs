@@ -1,5 +1,7 @@
+using RetinaSharp.Testing;
 using RetinaSharp.Data;
 using RetinaSharp.Data.Coco;
+using RetinaSharp.Structures;
 using Xunit;
 
 namespace RetinaSharp.Tests.Data;

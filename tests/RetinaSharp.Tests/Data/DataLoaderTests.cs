@@ -1,8 +1,10 @@
+using RetinaSharp.Testing;
 using System.Security.Cryptography;
 using RetinaSharp.Data;
 using RetinaSharp.Data.Loading;
 using RetinaSharp.Data.Transforms;
 using RetinaSharp.Imaging;
+using RetinaSharp.Structures;
 using Xunit;
 
 namespace RetinaSharp.Tests.Data;

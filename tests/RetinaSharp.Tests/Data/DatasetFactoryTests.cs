@@ -1,3 +1,4 @@
+using RetinaSharp.Testing;
 using RetinaSharp.Data;
 using RetinaSharp.Data.Coco;
 using RetinaSharp.Data.Csv;

@@ -1,4 +1,5 @@
 using RetinaSharp.Data;
+using RetinaSharp.Structures;
 using Xunit;
 
 namespace RetinaSharp.Tests.Data;

@@ -2,6 +2,7 @@ using RetinaSharp.Data;
 using RetinaSharp.Data.Loading;
 using RetinaSharp.Data.Transforms;
 using RetinaSharp.Imaging;
+using RetinaSharp.Structures;
 using Xunit;
 
 namespace RetinaSharp.Tests.Data;
@@ -58,8 +59,8 @@ public sealed class FlipTests
         Assert.Equal(new Box(0, 0, 20, 8), item.IgnoreBoxes[0]);
         Assert.Equal(target.Boxes[0], item.ToOriginal(item.Boxes)[0]);
         var lossTarget = item.ToTarget();
-        Assert.Equal([56f, 6f, 76f, 18f], lossTarget.Boxes);
-        Assert.Equal([0f, 0f, 20f, 8f], lossTarget.IgnoreRegions);
+        Assert.Equal([new Box(56, 6, 76, 18)], lossTarget.Boxes);
+        Assert.Equal([new Box(0, 0, 20, 8)], lossTarget.IgnoreRegions);
         Assert.Equal([0], lossTarget.Labels);
         // The flat-array form used by the training code agrees with the Box form.
         var transformed = new DetectionTransform(options.Transform).Apply(image, 40, 100, flip: true);

@@ -1,42 +1,20 @@
 using RetinaSharp.Data;
 using RetinaSharp.Imaging;
+using RetinaSharp.Structures;
+using RetinaSharp.Testing;
 
 namespace RetinaSharp.Tests.Data;
 
-/// <summary>A fresh folder under the temp directory, deleted on dispose.</summary>
-internal sealed class TempDir : IDisposable
+/// <summary>Image files in a test folder.</summary>
+internal static class TempDirImages
 {
-    public TempDir()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "retinasharp-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string this[string relative] => System.IO.Path.Combine(Path, relative);
-
-    /// <summary>Writes a text file (creating folders) and returns its full path.</summary>
-    public string Write(string relative, string text)
-    {
-        var full = this[relative];
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-        File.WriteAllText(full, text);
-        return full;
-    }
-
     /// <summary>Writes a PNG of the given size (pixels from a simple pattern) and returns its full path.</summary>
-    public string WritePng(string relative, int width, int height)
+    public static string WritePng(this TempDir dir, string relative, int width, int height)
     {
-        var full = this[relative];
+        var full = dir[relative];
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
         File.WriteAllBytes(full, PngEncoder.Encode(TestImages.Pattern(width, height, seed: width * 31 + height)));
         return full;
-    }
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
     }
 }
 

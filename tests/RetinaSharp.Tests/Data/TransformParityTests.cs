@@ -1,8 +1,10 @@
+using RetinaSharp.Testing;
 using System.Text.Json;
 using RetinaSharp.Data;
 using RetinaSharp.Data.Loading;
 using RetinaSharp.Data.Transforms;
 using RetinaSharp.Imaging;
+using RetinaSharp.Structures;
 using Xunit;
 
 namespace RetinaSharp.Tests.Data;
@@ -111,7 +113,9 @@ public sealed class TransformParityTests
             new ImageAnnotations(im.Boxes, new int[im.Boxes.Length], [], []),
             im.Image)).ToList();
         var dataset = new InMemoryDetectionDataset(classes, samples);
-        var options = DataLoaderOptions.Evaluation(batchSize: 3, new TransformOptions { MinSizes = [c.GetProperty("minSize").GetInt32()], MaxSize = c.GetProperty("maxSize").GetInt32() });
+        // Padded together, as torchvision's transform batches them (evaluation would batch only equal padded sizes).
+        var options = DataLoaderOptions.Evaluation(batchSize: 3, new TransformOptions { MinSizes = [c.GetProperty("minSize").GetInt32()], MaxSize = c.GetProperty("maxSize").GetInt32() })
+            with { GroupByPaddedSize = false };
         using var loader = new DetectionDataLoader(dataset, options);
         var batches = loader.ReadEpoch(0).ToList();
         var batch = Assert.Single(batches);

@@ -1,6 +1,7 @@
 using RetinaSharp.Data.Coco;
 using RetinaSharp.Evaluation;
 using Xunit;
+using RetinaSharp.Testing;
 
 namespace RetinaSharp.Tests.Evaluation;
 
@@ -13,11 +14,11 @@ public sealed class CocoEvalInputTests : IDisposable
          "categories": [{"id": 1, "name": "thing"}]}
         """;
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"coco-eval-input-{Guid.NewGuid():N}");
+    private readonly TempDir _temp = new();
 
-    public CocoEvalInputTests() => Directory.CreateDirectory(_folder);
+    private string _folder => _temp.Path;
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     private string Write(string name, string text)
     {
@@ -104,7 +105,7 @@ public sealed class CocoEvalInputTests : IDisposable
     public void In_memory_detections_must_be_finite()
     {
         var gt = CocoFile.Load(Write("gt.json", GroundTruthJson));
-        var e = Assert.Throws<InvalidDataException>(() => CocoEvaluator.Evaluate(gt, [new CocoDetection(1, 1, 0, 0, 10, 10, double.NaN)]));
+        var e = Assert.Throws<InvalidDataException>(() => CocoEvaluator.Evaluate(gt, [new CocoResult { ImageId = 1, CategoryId = 1, Bbox = [0, 0, 10, 10], Score = double.NaN }]));
         Assert.Contains("results[0]", e.Message);
     }
 

@@ -23,7 +23,8 @@ public sealed class CocoEvaluatorHandTests
         return gt;
     }
 
-    private static CocoDetection Det(long image, double x, double y, double w, double h, double score) => new(image, 1, x, y, w, h, score);
+    private static CocoResult Det(long image, double x, double y, double w, double h, double score) =>
+        new() { ImageId = image, CategoryId = 1, Bbox = [x, y, w, h], Score = score };
 
     [Fact]
     public void One_detection_at_IoU_073_counts_at_the_five_thresholds_up_to_070()
@@ -102,7 +103,7 @@ public sealed class CocoEvaluatorHandTests
     public void No_detections_at_all_give_zero_for_categories_with_ground_truth()
     {
         var gt = GroundTruth([1, 2], (1, [0, 0, 40, 40], 0));
-        var r = CocoEvaluator.Evaluate(gt, Array.Empty<CocoDetection>());
+        var r = CocoEvaluator.Evaluate(gt, Array.Empty<CocoResult>());
         Assert.Equal(0.0, r.AP);
         Assert.Equal(0.0, r.AR100);
         Assert.Equal(0.0, r.APm);

@@ -1,9 +1,10 @@
+using RetinaSharp.Data;
 using RetinaSharp.Evaluation;
 using RetinaSharp.Imaging;
 using RetinaSharp.Models;
 using RetinaSharp.Models.Backbones;
+using RetinaSharp.Structures;
 using RetinaSharp.Tensors;
-using RetinaSharp.Training;
 using Xunit;
 
 namespace RetinaSharp.Tests.Evaluation;
@@ -40,23 +41,22 @@ public sealed class FocalLossDistributionTests
         Assert.Equal(0.01 * -Math.Log(0.9), FocalLossDistribution.Loss(0.9, 2), 12);
     }
 
-    private sealed class TwoImages : IDetectionSamples
+    private static (RgbImage Image, Box[] Boxes, int[] Labels) Sample(int index)
     {
-        public int Count => 2;
-        public IReadOnlyList<string> ClassNames => ["a", "b", "c"];
-        public IReadOnlyList<long> CategoryIds => [1, 2, 3];
-        public (int Width, int Height) Size(int index) => (64, 64);
-        public long ImageId(int index) => index;
+        var rng = new RandomGenerator(11 + (ulong)index);
+        var pixels = new byte[64 * 64 * 3];
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = (byte)rng.NextInt(256);
+        return index == 0
+            ? (new RgbImage(64, 64, pixels), [new(8, 8, 40, 36), new(30, 20, 60, 60)], [0, 2])
+            : (new RgbImage(64, 64, pixels), [new(10, 30, 26, 50)], [1]);
+    }
 
-        public DetectionSample Load(int index)
-        {
-            var rng = new RandomGenerator(11 + (ulong)index);
-            var pixels = new byte[64 * 64 * 3];
-            for (int i = 0; i < pixels.Length; i++) pixels[i] = (byte)rng.NextInt(256);
-            return index == 0
-                ? new DetectionSample(0, new RgbImage(64, 64, pixels), [8, 8, 40, 36, 30, 20, 60, 60], [0, 2], [])
-                : new DetectionSample(1, new RgbImage(64, 64, pixels), [10, 30, 26, 50], [1], []);
-        }
+    private static InMemoryDetectionDataset OneImage(int index)
+    {
+        var (image, boxes, labels) = Sample(index);
+        var classes = new ClassList([new DetectionClass("a", 1), new DetectionClass("b", 2), new DetectionClass("c", 3)]);
+        return new InMemoryDetectionDataset(classes,
+            [(new SampleInfo(index, $"image{index}", $"image{index}.png", new ImageSize(64, 64)), new ImageAnnotations(boxes, labels, [], []), image)]);
     }
 
     [Fact]
@@ -69,36 +69,25 @@ public sealed class FocalLossDistributionTests
             PriorProbability = 0.1f, FocalAlpha = 0.25f, FocalGamma = 2,
         };
         using var model = new RetinaNet(config, seed: 3);
-        var samples = new TwoImages();
         for (int image = 0; image < 2; image++)
         {
             // One image at a time, so the training loss is Σ α_t FL / (foreground anchors of that image).
-            var (pos, neg) = FocalLossDistribution.CollectProbabilities(model, new OneOf(samples, image), images: 1);
+            var (pos, neg) = FocalLossDistribution.CollectProbabilities(model, OneImage(image), images: 1);
             double weighted = 0;
             foreach (var p in pos) weighted += 0.25 * FocalLossDistribution.Loss(p, 2);
             foreach (var p in neg) weighted += 0.75 * FocalLossDistribution.Loss(p, 2);
 
             model.Eval();
             using var _ = Autograd.NoGrad();
-            var s = samples.Load(image);
-            var transform = new RetinaSharp.Data.Transforms.DetectionTransform(config.ImageMean, config.ImageStd);
+            var s = Sample(image);
+            var transform = new RetinaSharp.Data.Transforms.DetectionTransform(config.Transform);
             var t = transform.Apply(s.Image, 64, 64);
             using var input = Tensor.FromArray(transform.Pad([t], t.Height, t.Width), 1, 3, t.Height, t.Width);
             using var output = model.ForwardHeads(input);
-            using var loss = model.ComputeLoss(output, [new RetinaSharp.Data.DetectionTarget(s.Boxes, s.Labels, [])]);
+            using var loss = model.ComputeLoss(output, [new DetectionTarget(s.Boxes, s.Labels, [])]);
             Assert.Equal(loss.ForegroundAnchors, pos.Length);
             Assert.Equal(0, (pos.Length + neg.Length) % config.NumClasses);
             Assert.Equal(loss.Classification.Item(), weighted / loss.ForegroundAnchors, 4);
         }
-    }
-
-    private sealed class OneOf(IDetectionSamples inner, int index) : IDetectionSamples
-    {
-        public int Count => 1;
-        public IReadOnlyList<string> ClassNames => inner.ClassNames;
-        public IReadOnlyList<long> CategoryIds => inner.CategoryIds;
-        public (int Width, int Height) Size(int i) => inner.Size(index);
-        public long ImageId(int i) => inner.ImageId(index);
-        public DetectionSample Load(int i) => inner.Load(index);
     }
 }

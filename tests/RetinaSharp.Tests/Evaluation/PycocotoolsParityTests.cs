@@ -141,8 +141,6 @@ public sealed class PycocotoolsParityTests
         var f = CocoEvalFixture.Get(name);
         var gt = RetinaSharp.Data.Coco.CocoFile.Load(f.GroundTruthPath);
         var results = RetinaSharp.Data.Coco.CocoResult.LoadList(f.DetectionsPath);
-        var detections = results.Select(r => new CocoDetection(r.ImageId, r.CategoryId, r.Bbox[0], r.Bbox[1], r.Bbox[2], r.Bbox[3], r.Score)).ToList();
-        Assert.Equal(f.Result.Stats, CocoEvaluator.Evaluate(gt, detections).Stats);
         Assert.Equal(f.Result.Stats, CocoEvaluator.Evaluate(gt, results).Stats);
     }
 

@@ -2,6 +2,7 @@ using RetinaSharp.Anchors;
 using RetinaSharp.Data;
 using RetinaSharp.Losses;
 using RetinaSharp.Models;
+using RetinaSharp.Structures;
 using RetinaSharp.Tensors;
 using Xunit;
 
@@ -21,7 +22,7 @@ public sealed class RetinaNetLossVariantTests
         44, 40, 54, 50,
     ], [5]);
 
-    private static readonly DetectionTarget Target = new([40, 40, 50, 50], [1], []);
+    private static readonly DetectionTarget Target = new([new Box(40, 40, 50, 50)], [1], []);
 
     // Two classes per anchor; with γ = 0 and α = 0.5 the per-anchor losses order A1 > A0 > A3 > A2.
     private static readonly float[] Logits =
@@ -57,7 +58,7 @@ public sealed class RetinaNetLossVariantTests
         x.RequiresGrad = true;
         using var box = Tensor.Zeros([images, 5, 4]);
         var targets = Enumerable.Repeat(Target, images).ToList();
-        using var result = new RetinaNetLoss(config).Compute(x, box, Anchors, targets);
+        using var result = new RetinaNetLoss(config.LossOptions).Compute(x, box, Anchors, targets);
         result.Classification.Backward();
         var grad = x.Grad!.ToArray();
         return (result.Classification.ToArray()[0], grad);

@@ -1,10 +1,12 @@
 using RetinaSharp.Boxes;
 using RetinaSharp.Data;
 using RetinaSharp.Data.Transforms;
+using RetinaSharp.Losses;
 using RetinaSharp.Matching;
 using RetinaSharp.Models;
 using RetinaSharp.Models.Backbones;
 using RetinaSharp.Postprocessing;
+using RetinaSharp.Structures;
 using RetinaSharp.Tensors;
 using RetinaSharp.Tensors.Serialization;
 using Xunit;
@@ -62,7 +64,7 @@ public sealed class TorchvisionRetinaNetParityTests
         model.LoadStateDict(weights);
 
         // Transform: normalise, resize, pad to a multiple of 32.
-        var transform = new DetectionTransform(config.ImageMean, config.ImageStd);
+        var transform = new DetectionTransform(config.Transform);
         var images = new List<TransformedImage>();
         for (int i = 0; i < 2; i++)
         {
@@ -102,7 +104,7 @@ public sealed class TorchvisionRetinaNetParityTests
         for (int i = 0; i < 2; i++)
         {
             var boxes = t[$"target{i}_boxes"].ToArray();
-            targets.Add(new DetectionTarget(boxes, labels[i], []));
+            targets.Add(new DetectionTarget([.. System.Runtime.InteropServices.MemoryMarshal.Cast<float, Box>(boxes)], labels[i], []));
             var matches = new int[anchors.Count];
             new Matcher().Match(boxes, anchors.Boxes, matches);
             Assert.Equal(t[$"matched{i}"].ToArray<long>().Select(v => (int)v).ToArray(), matches);
@@ -123,10 +125,12 @@ public sealed class TorchvisionRetinaNetParityTests
         List<List<Detection>> detections;
         using (Autograd.NoGrad())
         using (var eval = model.ForwardHeads(batch))
-            detections = model.Postprocess(eval, images.Select(im => (im.Height, im.Width)).ToList());
+            detections = model.Postprocess(eval, images.Select(im => new ImageSize(im.Height, im.Width)).ToList());
         for (int i = 0; i < 2; i++)
         {
-            var mapped = RetinaNetPostProcessor.MapToOriginal(detections[i], images[i].Height, images[i].Width, images[i].OriginalHeight, images[i].OriginalWidth);
+            var mappedBoxes = DetectionTransform.ScaleBoxes([.. detections[i].Select(d => d.Box)],
+                new ImageSize(images[i].Height, images[i].Width), new ImageSize(images[i].OriginalHeight, images[i].OriginalWidth));
+            var mapped = detections[i].Select((d, q) => d with { Box = mappedBoxes[q] }).ToList();
             var eb = t[$"det{i}_boxes"].ToArray();
             var es = t[$"det{i}_scores"].ToArray();
             var el = t[$"det{i}_labels"].ToArray<long>();
@@ -138,7 +142,7 @@ public sealed class TorchvisionRetinaNetParityTests
                 for (int q = 0; q < mapped.Count && found < 0; q++)
                 {
                     if (used[q] || mapped[q].Label != el[j] || Math.Abs(mapped[q].Score - es[j]) > 1e-4) continue;
-                    float[] ours = [mapped[q].X1, mapped[q].Y1, mapped[q].X2, mapped[q].Y2];
+                    float[] ours = [mapped[q].Box.X1, mapped[q].Box.Y1, mapped[q].Box.X2, mapped[q].Box.Y2];
                     float ea = BoxOps.Area(eb, j), oa = BoxOps.Area(ours, 0);
                     if (BoxOps.Iou(eb, j, ea, ours, 0, oa) > 0.999f || (ea == 0 && oa == 0)) found = q;
                 }

@@ -1,3 +1,5 @@
+using RetinaSharp.Checkpoints;
+using RetinaSharp.Losses;
 using RetinaSharp.Models;
 using RetinaSharp.Models.Backbones;
 using RetinaSharp.Tensors;

@@ -1,10 +1,15 @@
+using RetinaSharp.Checkpoints;
 using RetinaSharp.Data.Coco;
+using RetinaSharp.Data.Loading;
 using RetinaSharp.Data.Synthetic;
 using RetinaSharp.Evaluation;
+using RetinaSharp.Losses;
 using RetinaSharp.Models;
 using RetinaSharp.Models.Backbones;
 using RetinaSharp.Tensors;
+using RetinaSharp.Testing;
 using RetinaSharp.Training;
+using RetinaSharp.Training.Metrics;
 using Xunit;
 
 namespace RetinaSharp.Tests.Training;
@@ -16,7 +21,6 @@ public sealed class TrainingLoopTests : IClassFixture<TrainingLoopTests.SmallSet
     {
         public SmallSet()
         {
-            Root = Path.Combine(Path.GetTempPath(), $"rs-train-{Guid.NewGuid():N}");
             SyntheticDataset.Generate(new SyntheticOptions
             {
                 Seed = 3,
@@ -32,18 +36,17 @@ public sealed class TrainingLoopTests : IClassFixture<TrainingLoopTests.SmallSet
                     EmptyImageFraction = 0,
                 },
             }, Root);
-            Train = CocoSamples.Load(Path.Combine(Root, "train.json"), Path.Combine(Root, "train"));
-            Val = CocoSamples.Load(Path.Combine(Root, "val.json"), Path.Combine(Root, "val"));
+            Train = CocoDetectionDataset.Open(Path.Combine(Root, "train.json"), Path.Combine(Root, "train"));
+            Val = CocoDetectionDataset.Open(Path.Combine(Root, "val.json"), Path.Combine(Root, "val"));
         }
 
-        public string Root { get; }
-        public CocoSamples Train { get; }
-        public CocoSamples Val { get; }
+        private readonly TempDir _temp = new();
 
-        public void Dispose()
-        {
-            try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
-        }
+        public string Root => _temp.Path;
+        public CocoDetectionDataset Train { get; }
+        public CocoDetectionDataset Val { get; }
+
+        public void Dispose() => _temp.Dispose();
     }
 
     private readonly SmallSet _set;
@@ -58,7 +61,7 @@ public sealed class TrainingLoopTests : IClassFixture<TrainingLoopTests.SmallSet
             BackboneWidth = 1.0 / 8,
             BackboneNorm = NormKind.GroupNorm,
             TrainableBackboneLayers = 5,
-            NumClasses = _set.Train.ClassNames.Count,
+            NumClasses = _set.Train.Classes.Count,
             FpnChannels = 32,
             HeadDepth = 1,
             AnchorSizes = [8, 16, 32, 64, 128],
@@ -75,23 +78,20 @@ public sealed class TrainingLoopTests : IClassFixture<TrainingLoopTests.SmallSet
         Schedule = ScheduleKind.Cosine,
         TrainMinSizes = [64],
         Threads = 2,
-        Seed = 11,
+        Seed = 13,
         LogEvery = 1,
         CheckpointEvery = 0,
     };
 
     private static List<double> Losses(string runDir) =>
-        File.ReadLines(Path.Combine(runDir, "metrics.jsonl"))
-            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
-            .Where(e => e.TryGetProperty("loss", out _))
-            .Select(e => e.GetProperty("loss").GetDouble()).ToList();
+        MetricsLog.Read(Path.Combine(runDir, "metrics.jsonl")).Steps.Select(s => s.Loss).ToList();
 
     [Fact]
     public void Loss_falls_and_the_model_finds_objects()
     {
         var dir = Path.Combine(_set.Root, "run-learn");
         var result = new Trainer(Tiny(100), _set.Train, dir).Run();
-        Assert.Equal("completed", result.StopReason);
+        Assert.Equal(StopReason.Completed, result.StopReason);
         var losses = Losses(dir);
         double first = losses.Take(5).Average(), last = losses.TakeLast(5).Average();
         Assert.True(last < 0.6 * first, $"loss went from {first:F3} to {last:F3}");
@@ -108,7 +108,7 @@ public sealed class TrainingLoopTests : IClassFixture<TrainingLoopTests.SmallSet
         var split = Path.Combine(_set.Root, "run-split");
         new Trainer(Tiny(8), _set.Train, straight).Run();
         var first = new Trainer(Tiny(8, stopAt: 3), _set.Train, split).Run();
-        Assert.StartsWith("paused", first.StopReason);
+        Assert.Equal(StopReason.Paused, first.StopReason);
         var second = new Trainer(Tiny(8), _set.Train, split).Run(resume: true);
         Assert.Equal(8, second.Iterations);
         using var a = Checkpoint.Load(Path.Combine(straight, "last.safetensors"));
@@ -139,9 +139,9 @@ public sealed class TrainingLoopTests : IClassFixture<TrainingLoopTests.SmallSet
         using var cts = new CancellationTokenSource();
         // What Ctrl-C does in `retina train`: the token is cancelled while a step is running.
         var first = new Trainer(Tiny(6), _set.Train, cancelled) { Observer = new CancelAt(2, cts) }.Run(cancellation: cts.Token);
-        Assert.Equal("cancelled", first.StopReason);
+        Assert.Equal(StopReason.Cancelled, first.StopReason);
         Assert.Equal(2, first.Iterations);
-        using (var saved = Checkpoint.Load(first.LastCheckpoint)) Assert.Equal(2, saved.State!.Iteration);
+        using (var saved = Checkpoint.Load(first.LastCheckpoint)) Assert.Equal(2, TrainingState.FromJson(saved.Metadata.TrainerStateJson!, "checkpoint").Iteration);
         var second = new Trainer(Tiny(6), _set.Train, cancelled).Run(resume: true);
         Assert.Equal(6, second.Iterations);
         using var a = Checkpoint.Load(Path.Combine(straight, "last.safetensors"));
@@ -157,17 +157,21 @@ public sealed class TrainingLoopTests : IClassFixture<TrainingLoopTests.SmallSet
         var options = Tiny(1);
         using var model = new RetinaNet(options.Model, seed: 5);
         var path = Path.Combine(_set.Root, "roundtrip.safetensors");
-        Checkpoint.Save(path, model, null, options, new TrainingState(7, 1, 2), _set.Train.ClassNames);
+        var names = _set.Train.Classes.Select(c => c.Name).ToList();
+        Checkpoint.Save(path, model, null, new CheckpointMetadata
+        {
+            ClassNames = names, TrainingOptionsJson = options.ToJson(), TrainerStateJson = new TrainingState(7, new LoaderPosition(1, 2)).ToJson(),
+        });
         using var detector = RetinaNetDetector.Load(path);
         Assert.Equal(options.Model.FpnChannels, detector.Model.Config.FpnChannels);
-        Assert.Equal(_set.Train.ClassNames, detector.ClassNames);
+        Assert.Equal(names, detector.ClassNames);
         foreach (var ((ka, ta), (kb, tb)) in model.StateDict().Zip(detector.Model.StateDict()))
         {
             Assert.Equal(ka, kb);
             Assert.True(ta.ToBytes().AsSpan().SequenceEqual(tb.ToBytes()), $"{ka} changed");
         }
         using var ck = Checkpoint.Load(path);
-        Assert.Equal(7, ck.State!.Iteration);
+        Assert.Equal(new LoaderPosition(1, 2), TrainingState.FromJson(ck.Metadata.TrainerStateJson!, path).Loader);
     }
 
     [Fact]
@@ -178,11 +182,11 @@ public sealed class TrainingLoopTests : IClassFixture<TrainingLoopTests.SmallSet
         var options = Tiny(20) with { LearningRate = 1e38f, Optimizer = "sgd", WarmupIterations = 0, CheckpointEvery = 1, MaxNonFiniteSteps = 3 };
         var messages = new List<string>();
         var result = new Trainer(options, _set.Train, dir) { Observer = new Collect(messages) }.Run();
-        Assert.StartsWith("stopped after 3 non-finite losses", result.StopReason);
+        Assert.Equal(StopReason.Diverged, result.StopReason);
         Assert.Equal(3, messages.Count(m => m.Contains("non-finite loss, step skipped")));
         using var ck = Checkpoint.Load(result.LastCheckpoint);
         // The checkpoint is the one written after the last successful step, not the diverged state.
-        Assert.Equal(1, ck.State!.Iteration);
+        Assert.Equal(1, TrainingState.FromJson(ck.Metadata.TrainerStateJson!, result.LastCheckpoint).Iteration);
     }
 
     private sealed class Collect(List<string> messages) : ITrainingObserver

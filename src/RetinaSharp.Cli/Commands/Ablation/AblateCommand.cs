@@ -8,6 +8,7 @@ using RetinaSharp.Evaluation;
 using RetinaSharp.Models;
 using RetinaSharp.Reporting;
 using RetinaSharp.Training;
+using RetinaSharp.Training.Metrics;
 
 namespace RetinaSharp.Cli.Commands;
 
@@ -74,13 +75,13 @@ internal static class AblateCommand
     internal static string ResultPath(string root, AblationRun run) => Path.Combine(root, "runs", Slug(run.Name), "result.json");
 
     /// <summary>The synthetic set shared by all studies under the same --out folder (made on first use).</summary>
-    private static (CocoSamples Train, CocoSamples Val) LoadData(string root, bool quick, ulong seed)
+    private static (CocoDetectionDataset Train, CocoDetectionDataset Val) LoadData(string root, bool quick, ulong seed)
     {
         var data = Path.Combine(root, "..", "data");
         if (!File.Exists(Path.Combine(data, "val.json")))
             SyntheticDataset.Generate(new SyntheticOptions { Seed = seed, TrainImages = quick ? 96 : 2000, ValImages = quick ? 24 : 200 }, data);
-        return (CocoSamples.Load(Path.Combine(data, "train.json"), Path.Combine(data, "train")),
-            CocoSamples.Load(Path.Combine(data, "val.json"), Path.Combine(data, "val")));
+        return (CocoDetectionDataset.Open(Path.Combine(data, "train.json"), Path.Combine(data, "train")),
+            CocoDetectionDataset.Open(Path.Combine(data, "val.json"), Path.Combine(data, "val")));
     }
 
     /// <summary>How long each run trains: a step count (the schedule is sized to it), or seconds on the clock.</summary>
@@ -88,7 +89,7 @@ internal static class AblateCommand
 
     internal static TrainingOptions RunOptions(AblationRun run, int numClasses, bool quick, AblationBudget budget, ulong seed)
     {
-        var recipe = DemoCommand.Recipe(numClasses, quick, seed) with { LogEvery = 10 };
+        var recipe = TrainingRecipes.Demo(numClasses, quick, seed) with { LogEvery = 10 };
         recipe = budget.Seconds is double s
             ? recipe with { TimeBudgetSeconds = s }
             : recipe with
@@ -101,14 +102,14 @@ internal static class AblateCommand
         return run.Apply(recipe);
     }
 
-    private static void RunAll(string root, IReadOnlyList<AblationRun> runs, CocoSamples train, CocoSamples val, bool quick, AblationBudget budget, ulong seed)
+    private static void RunAll(string root, IReadOnlyList<AblationRun> runs, CocoDetectionDataset train, CocoDetectionDataset val, bool quick, AblationBudget budget, ulong seed)
     {
         foreach (var run in runs)
         {
             var dir = Path.Combine(root, "runs", Slug(run.Name));
             var resultPath = ResultPath(root, run);
             if (File.Exists(resultPath)) { Console.WriteLine($"{run.Name}: done earlier, kept"); continue; }
-            var options = RunOptions(run, train.ClassNames.Count, quick, budget, seed);
+            var options = RunOptions(run, train.Classes.Count, quick, budget, seed);
             var optionsJson = options.ToJson();
             if (budget.Seconds == null && FindIdenticalRun(Path.Combine(root, ".."), optionsJson) is { } same)
             {
@@ -118,7 +119,7 @@ internal static class AblateCommand
             }
             Console.WriteLine(budget.Seconds is double s ? $"{run.Name}: training for {s:F0} s" : $"{run.Name}: training for {options.Iterations} steps");
             var result = new Trainer(options, train, dir).Run(resume: budget.Seconds == null);
-            bool diverged = result.StopReason.StartsWith("stopped after", StringComparison.Ordinal);
+            bool diverged = result.StopReason == StopReason.Diverged;
             double ap = 0, ap50 = 0, ap75 = 0;
             if (!diverged)
             {
@@ -126,8 +127,8 @@ internal static class AblateCommand
                 var e = DetectorEvaluation.Evaluate(detector.Model, val);
                 (ap, ap50, ap75) = (e.AP, e.AP50, e.AP75);
             }
-            double finalLoss = File.ReadLines(Path.Combine(dir, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
-                .Where(e => e.TryGetProperty("loss", out _)).Select(e => e.GetProperty("loss").GetDouble()).LastOrDefault(double.NaN);
+            var steps = MetricsLog.Read(Path.Combine(dir, "metrics.jsonl")).Steps;
+            double finalLoss = steps.Count > 0 ? steps[^1].Loss : double.NaN;
             var r = new AblationResult(run.Name, run.X, ap, ap50, ap75, result.Elapsed.TotalSeconds, result.Iterations, diverged, finalLoss,
                 optionsJson, Path.GetFullPath(dir));
             AtomicFile.WriteAllText(resultPath, JsonSerializer.Serialize(r));
@@ -160,12 +161,10 @@ internal static class AblateCommand
         var path = runDirectory == null ? null : Path.Combine(runDirectory, "metrics.jsonl");
         if (path == null || !File.Exists(path)) return ("–", "–");
         double first = double.NaN, peak = double.NegativeInfinity;
-        foreach (var line in File.ReadLines(path))
+        foreach (var step in MetricsLog.Read(path).Steps)
         {
-            using var doc = JsonDocument.Parse(line);
-            var e = doc.RootElement;
-            if (!e.TryGetProperty("loss", out var loss) || e.GetProperty("iteration").GetInt32() > 100) continue;
-            double v = loss.GetDouble();
+            if (step.Iteration > 100) continue;
+            double v = step.Loss;
             if (double.IsNaN(first)) first = v;
             if (!(v <= peak)) peak = v;
         }

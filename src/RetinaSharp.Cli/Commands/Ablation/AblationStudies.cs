@@ -1,4 +1,5 @@
 using System.Globalization;
+using RetinaSharp.Losses;
 using RetinaSharp.Models;
 using RetinaSharp.Training;
 

@@ -19,7 +19,7 @@ internal static class LossCdfStudy
 {
     private static string DataPath(string root) => Path.Combine(root, "loss-cdf.json");
 
-    public static void Measure(string root, string resultPath, CocoSamples images, int count)
+    public static void Measure(string root, string resultPath, CocoDetectionDataset images, int count)
     {
         if (File.Exists(DataPath(root))) { Console.WriteLine("loss distributions: measured earlier, kept"); return; }
         var run = JsonSerializer.Deserialize<AblationResult>(File.ReadAllText(resultPath))

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using RetinaSharp.Data;
 using RetinaSharp.Models;
+using RetinaSharp.Structures;
+using RetinaSharp.Training;
 using RetinaSharp.Tensors;
 using RetinaSharp.Tensors.Kernels;
 using RetinaSharp.Tensors.Optim;
@@ -23,7 +25,7 @@ internal static class BenchTrainStepCommand
         {
             KernelThreads.MaxThreads = pr.GetValue(threads);
             bool demo = pr.GetValue(preset) == "demo";
-            var config = demo ? DemoCommand.Recipe(8, false, 0).Model : new RetinaNetConfig { NumClasses = 91, TrainableBackboneLayers = 3 };
+            var config = demo ? TrainingRecipes.Demo(8, false, 0).Model : new RetinaNetConfig { NumClasses = 91, TrainableBackboneLayers = 3 };
             int h = pr.GetValue(height) ?? (demo ? 256 : 800), w = pr.GetValue(width) ?? (demo ? 256 : 1088), n = pr.GetValue(batch);
             using var model = new RetinaNet(config);
             model.Train();
@@ -34,12 +36,12 @@ internal static class BenchTrainStepCommand
             var targets = new DetectionTarget[n];
             for (int i = 0; i < n; i++)
             {
-                var boxes = new List<float>(); var labels = new List<int>();
+                var boxes = new List<Box>(); var labels = new List<int>();
                 for (int b = 0; b < 5; b++)
                 {
                     float bw = (float)rng.Uniform(16, w / 2.0), bh = (float)rng.Uniform(16, h / 2.0);
                     float x = (float)rng.Uniform(0, w - bw), y = (float)rng.Uniform(0, h - bh);
-                    boxes.AddRange([x, y, x + bw, y + bh]);
+                    boxes.Add(new Box(x, y, x + bw, y + bh));
                     labels.Add(rng.NextInt(config.NumClasses));
                 }
                 targets[i] = new DetectionTarget([.. boxes], [.. labels], []);

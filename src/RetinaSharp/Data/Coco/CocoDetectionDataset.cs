@@ -1,3 +1,5 @@
+using RetinaSharp.Structures;
+
 namespace RetinaSharp.Data.Coco;
 
 /// <summary>
@@ -9,10 +11,14 @@ namespace RetinaSharp.Data.Coco;
 /// </summary>
 public sealed class CocoDetectionDataset : DetectionDataset
 {
-    private CocoDetectionDataset(string source, ClassList classes, SampleInfo[] infos, ImageAnnotations[] annotations, DatasetOptions options, DatasetReport report)
+    private CocoDetectionDataset(CocoFile file, string source, ClassList classes, SampleInfo[] infos, ImageAnnotations[] annotations, DatasetOptions options, DatasetReport report)
         : base(source, classes, infos, annotations, options.ImageReader, options.Policy, report)
     {
+        File = file;
     }
+
+    /// <summary>The parsed annotation file: the ground truth the COCO metrics score against.</summary>
+    public CocoFile File { get; }
 
     /// <summary>Reads the annotation file; image file names are relative to <paramref name="imageRoot"/>.</summary>
     public static CocoDetectionDataset Open(string annotationFile, string imageRoot, DatasetOptions? options = null) =>
@@ -102,7 +108,7 @@ public sealed class CocoDetectionDataset : DetectionDataset
         }
 
         var (infos, annotations) = Finish(drafts, log);
-        return new CocoDetectionDataset(file, classes, infos, annotations, options, report);
+        return new CocoDetectionDataset(coco, file, classes, infos, annotations, options, report);
     }
 
     private static ClassList ReadCategories(CocoFile coco, string file)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using RetinaSharp.Structures;
 
 namespace RetinaSharp.Data.Csv;
 

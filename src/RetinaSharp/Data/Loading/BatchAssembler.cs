@@ -1,4 +1,5 @@
 using RetinaSharp.Data.Transforms;
+using RetinaSharp.Structures;
 
 namespace RetinaSharp.Data.Loading;
 

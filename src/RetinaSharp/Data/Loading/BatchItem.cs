@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using RetinaSharp.Data.Transforms;
+using RetinaSharp.Structures;
 
 namespace RetinaSharp.Data.Loading;
 
@@ -37,8 +37,9 @@ public sealed record BatchItem(
         return Flipped ? DetectionTransform.FlipBoxes(scaled, OriginalSize.Width) : scaled;
     }
 
-    /// <summary>The targets in the loss's form: flat (x1, y1, x2, y2) floats in batch coordinates.</summary>
-    public DetectionTarget ToTarget() => new(
-        MemoryMarshal.Cast<Box, float>(Boxes.AsSpan()).ToArray(), Labels,
-        MemoryMarshal.Cast<Box, float>(IgnoreBoxes.AsSpan()).ToArray());
+    /// <summary><see cref="ToOriginal(ReadOnlySpan{Box})"/> for one box.</summary>
+    public Box ToOriginal(Box box) => ToOriginal([box])[0];
+
+    /// <summary>The targets as the loss takes them, in batch coordinates.</summary>
+    public DetectionTarget ToTarget() => new(Boxes, Labels, IgnoreBoxes);
 }

@@ -16,6 +16,13 @@ public sealed record DataLoaderOptions
     /// </summary>
     public bool GroupByAspectRatio { get; init; } = true;
 
+    /// <summary>
+    /// Only put images of the same padded size in a batch, so every image's result is exactly what
+    /// it would be alone (normalisation layers and border pixels then never see another image's
+    /// padding). Used for evaluation; overrides <see cref="GroupByAspectRatio"/>.
+    /// </summary>
+    public bool GroupByPaddedSize { get; init; }
+
     /// <summary>Random horizontal flip and, when the transform lists several MinSizes, a random shorter side per image.</summary>
     public bool Augment { get; init; } = true;
 
@@ -44,11 +51,12 @@ public sealed record DataLoaderOptions
         BatchSize = batchSize,
         Shuffle = false,
         GroupByAspectRatio = false,
+        GroupByPaddedSize = true,
         Augment = false,
         Transform = transform ?? TransformOptions.Default,
     };
 
-    internal void Validate()
+    public void Validate()
     {
         if (BatchSize <= 0) throw new ArgumentException($"BatchSize {BatchSize} is not positive.");
         if (Workers < 0) throw new ArgumentException($"Workers {Workers} is negative.");

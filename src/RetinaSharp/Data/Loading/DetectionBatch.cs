@@ -1,5 +1,6 @@
 using RetinaSharp.Data.Transforms;
 using RetinaSharp.Imaging;
+using RetinaSharp.Structures;
 
 namespace RetinaSharp.Data.Loading;
 
@@ -54,6 +55,12 @@ public sealed class DetectionBatch : IDisposable
     /// <summary>Where to resume to get the batches after this one.</summary>
     public LoaderPosition Next { get; }
 
+    /// <summary>
+    /// Images of the plan left out since the previous batch because they could not be read (under
+    /// <see cref="BadSamplePolicy.Skip"/>; each is named in the data set's report).
+    /// </summary>
+    public int SkippedImages { get; internal set; }
+
     public void Dispose()
     {
         var buffer = Interlocked.Exchange(ref _buffer, null);
@@ -62,14 +69,18 @@ public sealed class DetectionBatch : IDisposable
 
     /// <summary>
     /// Prepares images for inference: no flip, the evaluation size, padded together. Items carry the
-    /// sizes needed to map predictions back (<see cref="BatchItem.ToOriginal"/>); they have no targets.
+    /// sizes needed to map predictions back (<see cref="BatchItem.ToOriginal(ReadOnlySpan{Box})"/>)
+    /// and no targets.
     /// </summary>
-    public static DetectionBatch FromImages(IReadOnlyList<RgbImage> images, DetectionTransform transform, int maxDegreeOfParallelism = -1)
+    /// <param name="imageIds">The id reported for each image (default: its position in <paramref name="images"/>).</param>
+    public static DetectionBatch FromImages(IReadOnlyList<RgbImage> images, DetectionTransform transform, IReadOnlyList<long>? imageIds = null,
+        int maxDegreeOfParallelism = -1)
     {
         if (images.Count == 0) throw new ArgumentException("No images to batch.", nameof(images));
+        if (imageIds is not null && imageIds.Count != images.Count) throw new ArgumentException($"{imageIds.Count} ids for {images.Count} images.", nameof(imageIds));
         var samples = new List<PreparedSample>(images.Count);
         for (int i = 0; i < images.Count; i++)
-            samples.Add(new PreparedSample(i, i, images[i], ImageAnnotations.Empty, transform.EvaluationMinSize, Flip: false));
+            samples.Add(new PreparedSample(i, imageIds?[i] ?? i, images[i], ImageAnnotations.Empty, transform.EvaluationMinSize, Flip: false));
         int parallelism = maxDegreeOfParallelism < 0 ? Environment.ProcessorCount : Math.Max(1, maxDegreeOfParallelism);
         return BatchAssembler.Assemble(samples, transform, null, parallelism, default, default);
     }

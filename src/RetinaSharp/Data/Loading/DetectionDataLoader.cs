@@ -1,5 +1,6 @@
 using RetinaSharp.Data.Transforms;
 using RetinaSharp.Imaging;
+using RetinaSharp.Structures;
 using RetinaSharp.Tensors;
 
 namespace RetinaSharp.Data.Loading;
@@ -30,14 +31,30 @@ public sealed class DetectionDataLoader : IDisposable
         Options.Validate();
         _dataset = dataset;
         _transform = new DetectionTransform(Options.Transform);
-        var groups = new byte[dataset.Count];
-        if (Options.GroupByAspectRatio)
-            for (int i = 0; i < groups.Length; i++) groups[i] = BatchPlanner.GroupOf(dataset.GetInfo(i).Size);
+        var groups = Groups(dataset, Options, _transform);
         _planner = new BatchPlanner(groups, Options.BatchSize, Options.Shuffle, Options.DropIncomplete, Options.Seed);
         if (Options.ReuseBuffers) _pool = new FloatBufferPool(Options.Prefetch + Math.Max(1, Options.Workers) + 2);
     }
 
     public DataLoaderOptions Options { get; }
+
+    private static int[] Groups(IDetectionDataset dataset, DataLoaderOptions options, DetectionTransform transform)
+    {
+        var groups = new int[dataset.Count];
+        if (options.GroupByPaddedSize)
+        {
+            var keys = new ImageSize[groups.Length];
+            for (int i = 0; i < keys.Length; i++)
+            {
+                var size = dataset.GetInfo(i).Size;
+                keys[i] = size.IsKnown ? DetectionTransform.PaddedSize([transform.ResizedSize(size, transform.EvaluationMinSize)], options.Transform.SizeDivisible) : default;
+            }
+            return BatchPlanner.Densify(keys);
+        }
+        if (options.GroupByAspectRatio)
+            for (int i = 0; i < groups.Length; i++) groups[i] = BatchPlanner.OrientationOf(dataset.GetInfo(i).Size);
+        return groups;
+    }
 
     public IDetectionDataset Dataset => _dataset;
 
@@ -83,11 +100,12 @@ public sealed class DetectionDataLoader : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (Options.Workers == 0)
         {
+            int carried = 0;
             for (long job = first; job < end; job++)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
                 var batch = Build(job, Environment.ProcessorCount, CancellationToken.None);
-                if (batch is not null) yield return batch;
+                if (Counted(job, batch, ref carried)) yield return batch!;
             }
             yield break;
         }
@@ -103,10 +121,11 @@ public sealed class DetectionDataLoader : IDisposable
         }
         try
         {
+            int carried = 0;
             for (long job = first; job < end; job++)
             {
                 var batch = prefetcher.Take(job);
-                if (batch is not null) yield return batch;
+                if (Counted(job, batch, ref carried)) yield return batch!;
             }
         }
         finally
@@ -114,6 +133,26 @@ public sealed class DetectionDataLoader : IDisposable
             lock (_active) _active.Remove(prefetcher);
             prefetcher.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Records on the batch how many planned images were left out since the previous one (its own
+    /// and those of wholly unreadable batches before it); false when there is no batch to yield.
+    /// </summary>
+    private bool Counted(long job, DetectionBatch? batch, ref int carried)
+    {
+        int planned = Plan((int)(job / BatchesPerEpoch))[(int)(job % BatchesPerEpoch)].Length;
+        if (batch is null)
+        {
+            carried += planned;
+            // Without this a data set whose every image is unreadable would be read forever.
+            if (carried > _dataset.Count)
+                throw new InvalidDataException($"{_dataset.Source}: none of the last {carried} images could be read ({_dataset.Report.Summary()}).");
+            return false;
+        }
+        batch.SkippedImages = carried + planned - batch.Count;
+        carried = 0;
+        return true;
     }
 
     private DetectionBatch? Build(long job, int parallelism, CancellationToken token)

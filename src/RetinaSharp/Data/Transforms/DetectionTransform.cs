@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using RetinaSharp.Imaging;
+using RetinaSharp.Structures;
 
 namespace RetinaSharp.Data.Transforms;
 
@@ -25,12 +26,6 @@ public sealed class DetectionTransform
             float mean = Options.Mean[c], std = Options.Std[c];
             for (int b = 0; b < 256; b++) _lut[c * 256 + b] = (b / 255f - mean) / std;
         }
-    }
-
-    /// <summary>A transform with the given normalisation and padding; sizes are passed per call.</summary>
-    public DetectionTransform(float[] mean, float[] std, int sizeDivisible = 32)
-        : this(new TransformOptions { Mean = mean, Std = std, SizeDivisible = sizeDivisible })
-    {
     }
 
     public TransformOptions Options { get; }

@@ -1,3 +1,4 @@
+using RetinaSharp.Testing;
 using RetinaSharp.Data.Coco;
 using RetinaSharp.Data.Synthetic;
 using Xunit;
@@ -19,11 +20,11 @@ public sealed class SyntheticDatasetTests
     [Fact]
     public void SameSeedGivesIdenticalFilesOnOneThreadOrMany()
     {
-        using var dir = new TempDirectory();
-        SyntheticDataset.Generate(Options(42, 1), dir.Sub("a"));
-        SyntheticDataset.Generate(Options(42, 4), dir.Sub("b"));
-        var a = Files(dir.Sub("a"));
-        var b = Files(dir.Sub("b"));
+        using var dir = new TempDir();
+        SyntheticDataset.Generate(Options(42, 1), dir["a"]);
+        SyntheticDataset.Generate(Options(42, 4), dir["b"]);
+        var a = Files(dir["a"]);
+        var b = Files(dir["b"]);
         Assert.Equal(a.Keys.Order(), b.Keys.Order());
         Assert.Equal(16 + 5 + 3, a.Count);
         foreach (var (name, bytes) in a) Assert.True(bytes.AsSpan().SequenceEqual(b[name]), $"{name} differs between runs");
@@ -32,11 +33,11 @@ public sealed class SyntheticDatasetTests
     [Fact]
     public void DifferentSeedsGiveDifferentImagesAndAnnotations()
     {
-        using var dir = new TempDirectory();
-        SyntheticDataset.Generate(Options(1, 2), dir.Sub("a"));
-        SyntheticDataset.Generate(Options(2, 2), dir.Sub("b"));
-        var a = Files(dir.Sub("a"));
-        var b = Files(dir.Sub("b"));
+        using var dir = new TempDir();
+        SyntheticDataset.Generate(Options(1, 2), dir["a"]);
+        SyntheticDataset.Generate(Options(2, 2), dir["b"]);
+        var a = Files(dir["a"]);
+        var b = Files(dir["b"]);
         foreach (var name in a.Keys)
         {
             if (name == SyntheticManifest.FileName) continue;
@@ -49,7 +50,7 @@ public sealed class SyntheticDatasetTests
     [Fact]
     public void CocoFilesAreValidAndMatchTheRenderedImages()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var options = Options(7, -1);
         var summary = SyntheticDataset.Generate(options, dir.Path);
         var generator = new SyntheticImageGenerator(options.Settings, options.Seed);
@@ -97,24 +98,24 @@ public sealed class SyntheticDatasetTests
     [Fact]
     public void ManifestRecordsEverythingNeededToRegenerate()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var options = Options(99, -1, SyntheticDifficulty.Standard) with
         {
             Settings = SyntheticSettings.ForDifficulty(SyntheticDifficulty.Standard, 128) with { Shapes = [ShapeKind.Star, ShapeKind.Ring], MaxObjects = 4 },
         };
-        SyntheticDataset.Generate(options, dir.Sub("a"));
-        var manifest = SyntheticManifest.Load(Path.Combine(dir.Sub("a"), SyntheticManifest.FileName));
+        SyntheticDataset.Generate(options, dir["a"]);
+        var manifest = SyntheticManifest.Load(Path.Combine(dir["a"], SyntheticManifest.FileName));
         Assert.Equal(99UL, manifest.Seed);
         Assert.Equal(SyntheticDifficulty.Standard, manifest.Settings.Preset);
         Assert.Equal(["star", "ring"], manifest.Categories);
-        var json = File.ReadAllText(Path.Combine(dir.Sub("a"), SyntheticManifest.FileName));
+        var json = File.ReadAllText(Path.Combine(dir["a"], SyntheticManifest.FileName));
         Assert.Contains("\"preset\": \"standard\"", json);
 
-        SyntheticDataset.Generate(manifest.ToOptions(), dir.Sub("b"));
-        var a = Files(dir.Sub("a"));
-        var b = Files(dir.Sub("b"));
+        SyntheticDataset.Generate(manifest.ToOptions(), dir["b"]);
+        var a = Files(dir["a"]);
+        var b = Files(dir["b"]);
         foreach (var (name, bytes) in a) Assert.True(bytes.AsSpan().SequenceEqual(b[name]), $"{name} differs after regenerating from synth.json");
-        var coco = CocoFile.Load(Path.Combine(dir.Sub("a"), "train.json"));
+        var coco = CocoFile.Load(Path.Combine(dir["a"], "train.json"));
         Assert.Equal([(1L, "star"), (2L, "ring")], coco.Categories.Select(c => (c.Id, c.Name)));
         Assert.All(coco.Annotations, an => Assert.InRange(an.CategoryId, 1, 2));
     }
@@ -122,7 +123,7 @@ public sealed class SyntheticDatasetTests
     [Fact]
     public void InvalidOptionsAreRefusedWithTheirName()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var e = Assert.Throws<ArgumentException>(() => SyntheticDataset.Generate(new SyntheticOptions { TrainImages = -1 }, dir.Path));
         Assert.Contains("TrainImages", e.Message);
         e = Assert.Throws<ArgumentException>(() => SyntheticDataset.Generate(

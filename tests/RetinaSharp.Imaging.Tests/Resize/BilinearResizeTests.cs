@@ -1,7 +1,7 @@
-using RetinaSharp.Imaging;
+using RetinaSharp.Testing;
 using Xunit;
 
-namespace RetinaSharp.Tests.Data;
+namespace RetinaSharp.Imaging.Tests.Resize;
 
 public sealed class BilinearResizeTests
 {

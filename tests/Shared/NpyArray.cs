@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace RetinaSharp.Tests.Data;
+namespace RetinaSharp.Testing;
 
 /// <summary>Reads the .npy files the fixture scripts write (little-endian float32, uint8, int64; C order).</summary>
 internal sealed partial class NpyArray

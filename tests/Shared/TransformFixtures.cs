@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace RetinaSharp.Tests.Data;
+namespace RetinaSharp.Testing;
 
 /// <summary>The manifest written by tools/make_transform_fixtures.py.</summary>
 internal static class TransformFixtures

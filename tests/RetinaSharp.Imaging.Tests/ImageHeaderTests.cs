@@ -1,7 +1,7 @@
-using RetinaSharp.Imaging;
+using RetinaSharp.Testing;
 using Xunit;
 
-namespace RetinaSharp.Tests.Data;
+namespace RetinaSharp.Imaging.Tests;
 
 public sealed class ImageHeaderTests
 {
@@ -9,7 +9,8 @@ public sealed class ImageHeaderTests
     public void ReadsPngSize()
     {
         using var dir = new TempDir();
-        var path = dir.WritePng("a.png", 37, 12);
+        var path = dir["a.png"];
+        File.WriteAllBytes(path, PngEncoder.Encode(new RgbImage(37, 12)));
         Assert.Equal((37, 12), ImageHeader.ReadSize(path));
     }
 

@@ -1,4 +1,4 @@
-namespace RetinaSharp.Data;
+namespace RetinaSharp.Structures;
 
 /// <summary>An image size in pixels, height first like torchvision's image_sizes.</summary>
 public readonly record struct ImageSize(int Height, int Width)

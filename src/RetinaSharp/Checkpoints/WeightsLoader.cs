@@ -2,7 +2,7 @@ using RetinaSharp.Models;
 using RetinaSharp.Tensors;
 using RetinaSharp.Tensors.Serialization;
 
-namespace RetinaSharp.Training;
+namespace RetinaSharp.Checkpoints;
 
 /// <summary>Loads weights into a model from our checkpoints, torchvision RetinaNet state dicts, or ImageNet ResNets.</summary>
 public static class WeightsLoader

@@ -1,4 +1,4 @@
-namespace RetinaSharp.Data;
+namespace RetinaSharp.Structures;
 
 /// <summary>
 /// An axis-aligned box in pixel coordinates, corners (X1, Y1) top-left and (X2, Y2) bottom-right,

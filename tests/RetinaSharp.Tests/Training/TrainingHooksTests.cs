@@ -1,0 +1,117 @@
+using RetinaSharp.Testing;
+using RetinaSharp.Data;
+using RetinaSharp.Data.Csv;
+using RetinaSharp.Losses;
+using RetinaSharp.Models;
+using RetinaSharp.Models.Backbones;
+using RetinaSharp.Tests.Data;
+using RetinaSharp.Training;
+using RetinaSharp.Training.Metrics;
+using Xunit;
+
+namespace RetinaSharp.Tests.Training;
+
+/// <summary>The trainer's loop with hooks: extra hooks, typed stop reasons, hook state across a resume, skipped images.</summary>
+public sealed class TrainingHooksTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>A CSV data set of 6 small images, one of which (i2) cannot be decoded.</summary>
+    private CsvDetectionDataset Dataset(BadSamplePolicy policy = BadSamplePolicy.Skip)
+    {
+        var reader = new MemoryImageReader();
+        var lines = new List<string>();
+        for (int i = 0; i < 6; i++)
+        {
+            var path = _dir[$"i{i}.png"];
+            if (i == 2) reader.AddCorrupt(path);
+            else reader.Add(path, TestImages.Pattern(32, 32, i));
+            lines.Add($"i{i}.png,4,4,{20 + i},{22 + i},{(i % 2 == 0 ? "a" : "b")}");
+        }
+        var csv = _dir.Write("ann.csv", string.Join("\n", lines));
+        _dir.Write("classes.csv", "a,0\nb,1\n");
+        return CsvDetectionDataset.Open(csv, _dir["classes.csv"], new DatasetOptions { ImageReader = reader, CheckImageFiles = false, Policy = policy });
+    }
+
+    private static TrainingOptions Tiny(int iterations) => new()
+    {
+        Model = new RetinaNetConfig
+        {
+            Backbone = "resnet18", BackboneWidth = 1.0 / 16, BackboneNorm = NormKind.GroupNorm, TrainableBackboneLayers = 5, NumClasses = 2,
+            FpnChannels = 16, HeadDepth = 1, AnchorSizes = [8, 16, 32, 64, 128], MinSize = 32, MaxSize = 32, BoxLoss = BoxLossKind.SmoothL1,
+        },
+        Optimizer = "adamw", LearningRate = 1e-3f, ImagesPerStep = 2, Iterations = iterations, WarmupIterations = 1,
+        Schedule = ScheduleKind.Cosine, TrainMinSizes = [32], Threads = 2, Seed = 5, LogEvery = 1, CheckpointEvery = 0,
+    };
+
+    [Fact]
+    public void An_unreadable_image_is_skipped_counted_and_named()
+    {
+        var data = Dataset();
+        var run = _dir["run-skip"];
+        // 6 images in batches of 2 is 3 batches an epoch: 6 steps read image i2 twice.
+        var result = new Trainer(Tiny(6), data, run).Run();
+        Assert.Equal(StopReason.Completed, result.StopReason);
+        Assert.Equal(2, result.SkippedImages);
+        var steps = MetricsLog.Read(Path.Combine(run, "metrics.jsonl")).Steps;
+        Assert.Equal(6, steps.Count);
+        Assert.Equal(2, steps[^1].SkippedImages);
+        var problem = Assert.Single(data.Report.Problems, p => p.Kind == ProblemKind.UnreadableImage);
+        Assert.Equal(_dir["i2.png"], problem.File);
+    }
+
+    [Fact]
+    public void Under_the_fail_policy_an_unreadable_image_stops_the_run_naming_it()
+    {
+        var e = Assert.Throws<BadSampleException>(() => new Trainer(Tiny(6), Dataset(BadSamplePolicy.Fail), _dir["run-fail"]).Run());
+        Assert.Contains("i2.png", e.Message);
+    }
+
+    /// <summary>Ends the run at a fixed iteration, the way an early-stopping hook would.</summary>
+    private sealed class StopAfter(int iteration) : TrainingHook
+    {
+        public override void AfterStep(Trainer trainer, StepResult step)
+        {
+            if (trainer.Iteration >= iteration) trainer.RequestStop(StopReason.EarlyStopped, "enough");
+        }
+    }
+
+    /// <summary>Counts the steps it saw; the count is kept in checkpoints.</summary>
+    private sealed class StepCounter : TrainingHook
+    {
+        public int Steps { get; private set; }
+        public override string Name => "counter";
+        public override void AfterStep(Trainer trainer, StepResult step) => Steps++;
+        public override string? SaveState() => Steps.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        public override void LoadState(string json) => Steps = int.Parse(json, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public void An_extra_hook_stops_the_run_with_its_reason_and_a_checkpoint()
+    {
+        var run = _dir["run-early"];
+        var trainer = new Trainer(Tiny(10), Dataset(), run) { ExtraHooks = [new StopAfter(3)] };
+        var result = trainer.Run();
+        Assert.Equal(StopReason.EarlyStopped, result.StopReason);
+        Assert.Equal("enough", trainer.StopMessage);
+        Assert.Equal(3, result.Iterations);
+        using var ck = RetinaSharp.Checkpoints.Checkpoint.Load(result.LastCheckpoint);
+        Assert.Equal(3, TrainingState.FromJson(ck.Metadata.TrainerStateJson!, run).Iteration);
+    }
+
+    [Fact]
+    public void Hook_state_survives_a_resume()
+    {
+        var run = _dir["run-state"];
+        var first = new StepCounter();
+        new Trainer(Tiny(5) with { StopAtIteration = 2 }, Dataset(), run) { ExtraHooks = [first] }.Run();
+        Assert.Equal(2, first.Steps);
+        var second = new StepCounter();
+        var result = new Trainer(Tiny(5), Dataset(), run) { ExtraHooks = [second] }.Run(resume: true);
+        Assert.Equal(5, result.Iterations);
+        // Restored from the checkpoint (2), then 3 more steps.
+        Assert.Equal(5, second.Steps);
+    }
+}
