@@ -37,7 +37,8 @@ internal sealed class ConsoleTrainingObserver : ITrainingObserver, IDisposable
 
     public void OnStep(TrainingProgress p)
     {
-        string line = $"it {p.Iteration}/{p.TotalIterations}  loss {p.Loss:F4} (cls {p.ClassificationLoss:F4}, box {p.BoxLoss:F4})  lr {p.LearningRate:G3}  {p.ImagesPerSecond:F1} img/s  eta {p.Remaining:hh\\:mm\\:ss}";
+        string line = $"it {p.Iteration}/{p.TotalIterations}  loss {p.Loss:F4} (cls {p.ClassificationLoss:F4}, box {p.BoxLoss:F4})  lr {p.LearningRate:G3}  {p.ImagesPerSecond:F1} img/s  eta {p.Remaining:hh\\:mm\\:ss}"
+            + (p.SkippedImages > 0 ? $"  skipped {p.SkippedImages}" : "");
         lock (_gate)
         {
             if (_task != null)
@@ -52,7 +53,8 @@ internal sealed class ConsoleTrainingObserver : ITrainingObserver, IDisposable
 
     public void OnEvaluation(int iteration, IReadOnlyDictionary<string, double> metrics)
     {
-        var text = $"eval @ {iteration}: " + string.Join("  ", metrics.Where(m => m.Key is "AP" or "AP50" or "AP75").Select(m => $"{m.Key} {m.Value:F3}"));
+        var text = $"eval @ {iteration}: " + string.Join("  ", metrics.Where(m => m.Key is "AP" or "AP50" or "AP75" or "val_classification" or "val_box_regression")
+            .Select(m => $"{m.Key} {m.Value:F3}"));
         lock (_gate)
         {
             if (_task != null) { AnsiConsole.MarkupLine(Markup.Escape(text)); return; }

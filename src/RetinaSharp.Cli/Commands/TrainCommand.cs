@@ -17,6 +17,8 @@ internal static class TrainCommand
         var images = new Option<string?>("--images") { Description = "Image folder of the training set (default: the JSON's folder)." };
         var val = new Option<string?>("--val") { Description = "Validation set (COCO JSON, VOC folder with its test split, or CSV) evaluated with the COCO metrics during and after training." };
         var recipeName = new Option<string?>("--recipe") { Description = $"Starting recipe: {string.Join(", ", TrainingRecipes.Names)} (default paper); other options change it." };
+        var valSplit = new Option<string>("--val-split") { Description = "Image set of a VOC validation folder.", DefaultValueFactory = _ => "test" };
+        var patience = new Option<int?>("--patience") { Description = "Stop after this many evaluations without a better AP (needs --val)." };
         var valImages = new Option<string?>("--val-images") { Description = "Image folder of the validation set." };
         var outDir = new Option<string>("--out") { Description = "Output folder: checkpoints, metrics.jsonl, config.json.", Required = true };
         var config = new Option<string?>("--config") { Description = "A JSON file with training options (as written to config.json); command-line options override it." };
@@ -52,7 +54,7 @@ internal static class TrainCommand
         var ckEvery = new Option<int?>("--checkpoint-every");
         var command = new Command("train", "Train a RetinaNet on a COCO-format data set (the paper's recipe by default, scaled to the batch).")
         {
-            data, classes, split, images, val, valImages, recipeName, outDir, config, resume, arch, width, norm, weights, backboneWeights, trainable, batch, accum,
+            data, classes, split, images, val, valSplit, valImages, patience, recipeName, outDir, config, resume, arch, width, norm, weights, backboneWeights, trainable, batch, accum,
             iterations, epochs, lr, optimizer, momentum, wd, warmup, schedule, steps, clip, minSizes, maxSize, flip, alpha, gamma, clsLoss, boxLoss,
             threads, seed, evalEvery, ckEvery,
         };
@@ -60,7 +62,7 @@ internal static class TrainCommand
         {
             var train = DatasetFactory.Open(new DatasetSpec(pr.GetValue(data)!) { Images = pr.GetValue(images), Classes = pr.GetValue(classes), Split = pr.GetValue(split) });
             IDetectionDataset? valSet = pr.GetValue(val) is string v
-                ? DatasetFactory.Open(new DatasetSpec(v) { Images = pr.GetValue(valImages), Classes = pr.GetValue(classes), Split = "test" })
+                ? DatasetFactory.Open(new DatasetSpec(v) { Images = pr.GetValue(valImages), Classes = pr.GetValue(classes), Split = pr.GetValue(valSplit) })
                 : null;
             var dir = pr.GetValue(outDir)!;
             TrainingOptions recipe = pr.GetValue(config) is string cf ? TrainingOptions.FromJson(File.ReadAllText(cf), cf)
@@ -75,14 +77,16 @@ internal static class TrainCommand
                 LearningRate = pr.GetValue(lr), Optimizer = pr.GetValue(optimizer), Momentum = pr.GetValue(momentum), WeightDecay = pr.GetValue(wd),
                 WarmupIterations = pr.GetValue(warmup), Schedule = pr.GetValue(schedule), LrSteps = pr.GetValue(steps), GradientClipNorm = pr.GetValue(clip),
                 FlipProbability = pr.GetValue(flip), Threads = pr.GetValue(threads), Seed = pr.GetValue(seed), EvalEvery = pr.GetValue(evalEvery),
-                CheckpointEvery = pr.GetValue(ckEvery),
+                CheckpointEvery = pr.GetValue(ckEvery), Patience = pr.GetValue(patience),
             };
             var o = overrides.ApplyTo(recipe, train.Count, train.Classes.Count);
+            if (o.Patience > 0 && valSet == null) throw new ArgumentException("--patience needs a validation set (--val).");
+            RunSummary.Print(Console.Out, train, valSet, o, dir);
             var observer = new ConsoleTrainingObserver();
             var trainer = new Trainer(o, train, dir)
             {
                 Observer = observer,
-                Evaluator = valSet == null ? null : model => DetectorEvaluation.ToDictionary(DetectorEvaluation.Evaluate(model, valSet)),
+                Evaluator = valSet == null ? null : model => DetectorEvaluation.Validate(model, valSet),
             };
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };

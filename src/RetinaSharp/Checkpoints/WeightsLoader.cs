@@ -29,6 +29,51 @@ public static class WeightsLoader
     public static void LoadInto(RetinaNet model, string path)
     {
         using var sd = ReadStateDict(path);
+        LoadInto(model, sd, path);
+    }
+
+    /// <summary>The classification head's last layer, whose shape depends on the number of classes.</summary>
+    public const string ClassifierPrefix = "head.classification_head.cls_logits.";
+
+    /// <summary>
+    /// Loads a full RetinaNet state dict to fine-tune from. When its classifier was trained for
+    /// another number of classes (a torchvision COCO model has 91), that layer keeps the model's own
+    /// initialisation (weights N(0, 0.01), bias from the prior π) and everything else is loaded
+    /// strictly. Returns a sentence saying what was done, for the run's log.
+    /// </summary>
+    public static string LoadForFineTuning(RetinaNet model, string path)
+    {
+        using var sd = ReadStateDict(path);
+        var own = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (k, v) in model.StateDict()) own[k] = v;
+        bool mismatch = false;
+        int theirClasses = 0;
+        foreach (var (k, v) in sd)
+        {
+            if (!k.StartsWith(ClassifierPrefix, StringComparison.Ordinal) || !own.TryGetValue(k, out var mine)) continue;
+            if (!v.Shape.SequenceEqual(mine.Shape))
+            {
+                mismatch = true;
+                if (k.EndsWith("bias", StringComparison.Ordinal)) theirClasses = v.Size(0) / model.Config.AnchorsPerLocation;
+            }
+        }
+        if (!mismatch)
+        {
+            LoadInto(model, sd, path);
+            return $"Loaded {path}.";
+        }
+        var kept = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (k, v) in sd)
+            if (!k.StartsWith(ClassifierPrefix, StringComparison.Ordinal)) kept[k] = v;
+        var result = model.LoadStateDict(kept, strict: false);
+        var missing = result.MissingKeys.Where(k => !k.StartsWith(ClassifierPrefix, StringComparison.Ordinal)).ToList();
+        if (missing.Count > 0 || result.UnexpectedKeys.Count > 0)
+            throw new Tensors.Nn.StateDictException($"{path}: does not fit the model: missing {string.Join(", ", missing.Take(5))}; unexpected {string.Join(", ", result.UnexpectedKeys.Take(5))}.");
+        return $"Loaded {path} except its classifier, trained for {theirClasses} classes: the {model.Config.NumClasses}-class classifier starts from the prior (pi = {model.Config.PriorProbability}).";
+    }
+
+    private static void LoadInto(RetinaNet model, StateDict sd, string path)
+    {
         try
         {
             model.LoadStateDict(sd);

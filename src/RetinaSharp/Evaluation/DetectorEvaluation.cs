@@ -44,6 +44,51 @@ public static class DetectorEvaluation
         return CocoEvaluator.Evaluate(CocoGroundTruth.From(dataset), CocoResultsWriter.ToResults(detections, categoryIdOf));
     }
 
+    /// <summary>
+    /// The training loss on a set, per image and averaged over its readable images: the same matching
+    /// and normalisation as training, without augmentation, at the evaluation size.
+    /// </summary>
+    public static (double Classification, double BoxRegression) Loss(RetinaNet model, IDetectionDataset dataset, int batchSize = 4)
+    {
+        bool wasTraining = model.Training;
+        model.Eval();
+        try
+        {
+            using var noGrad = Tensors.Autograd.NoGrad();
+            using var loader = new DetectionDataLoader(dataset, DataLoaderOptions.Evaluation(batchSize, model.Config.Transform) with { Workers = 1 });
+            double cls = 0, box = 0;
+            int images = 0;
+            foreach (var batch in loader.ReadEpoch(0))
+            {
+                using var owned = batch;
+                using var scope = Tensors.TensorScope.Enter();
+                var output = model.ForwardHeads(batch);
+                var targets = new DetectionTarget[batch.Count];
+                for (int i = 0; i < targets.Length; i++) targets[i] = batch.Items[i].ToTarget();
+                var loss = model.ComputeLoss(output, targets);
+                // The loss is a mean over the batch's images: weight it by their number.
+                cls += loss.Classification.Item() * batch.Count;
+                box += loss.BoxRegression.Item() * batch.Count;
+                images += batch.Count;
+            }
+            return images == 0 ? (double.NaN, double.NaN) : (cls / images, box / images);
+        }
+        finally
+        {
+            if (wasTraining) model.Train();
+        }
+    }
+
+    /// <summary>What the trainer logs at each evaluation: the 12 COCO numbers and the validation loss (val_classification, val_box_regression).</summary>
+    public static Dictionary<string, double> Validate(RetinaNet model, IDetectionDataset dataset, int batchSize = 4)
+    {
+        var metrics = ToDictionary(Evaluate(model, dataset, batchSize));
+        var (cls, box) = Loss(model, dataset, batchSize);
+        metrics["val_classification"] = cls;
+        metrics["val_box_regression"] = box;
+        return metrics;
+    }
+
     /// <summary>The 12 COCO numbers by name (AP, AP50, …) for logs and summaries.</summary>
     public static Dictionary<string, double> ToDictionary(CocoEvalResult r)
     {

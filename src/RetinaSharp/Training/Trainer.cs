@@ -78,8 +78,16 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
     public RetinaNet CreateModel()
     {
         var model = new RetinaNet(Options.Model, Options.Seed);
-        if (Options.Weights != null) WeightsLoader.LoadInto(model, Options.Weights);
-        if (Options.BackboneWeights != null) WeightsLoader.LoadBackbone(model, Options.BackboneWeights);
+        try
+        {
+            if (Options.Weights != null) Observer?.OnMessage(WeightsLoader.LoadForFineTuning(model, Options.Weights));
+            if (Options.BackboneWeights != null) WeightsLoader.LoadBackbone(model, Options.BackboneWeights);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
         return model;
     }
 
@@ -104,6 +112,7 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
         hooks.Add(new MetricsWriterHook(Options.LogEvery));
         hooks.Add(new CheckpointHook(Options.CheckpointEvery));
         if (Evaluator != null) hooks.Add(new EvaluationHook(Evaluator, Options.EvalEvery));
+        if (Evaluator != null && Options.Patience > 0) hooks.Add(new EarlyStoppingHook(Options.Patience));
         return hooks;
     }
 
@@ -111,11 +120,13 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
     {
         Options.Validate();
         if (Dataset.Count == 0) throw new InvalidDataException($"{Dataset.Source}: the training set has no usable images ({Dataset.Report.Summary()}).");
-        Directory.CreateDirectory(OutputDirectory);
         KernelThreads.MaxThreads = Options.Threads;
         _hooks = [.. DefaultHooks(), .. ExtraHooks];
         Stop = null;
+        foreach (var warning in Options.Warnings()) Observer?.OnMessage("Warning: " + warning);
+        // The model (and any weights file) is checked before the output folder exists, so a bad start leaves nothing behind.
         using var model = CreateModel();
+        Directory.CreateDirectory(OutputDirectory);
         _model = model;
         model.Train();
         var parameters = model.TrainableParameters();

@@ -70,6 +70,9 @@ public sealed record TrainingOptions
     /// <summary>Evaluate on the validation set every this many iterations (0 = only at the end).</summary>
     public int EvalEvery { get; init; }
 
+    /// <summary>Stop after this many evaluations in a row without a better AP (0 = never).</summary>
+    public int Patience { get; init; }
+
     /// <summary>Stop after this many consecutive non-finite losses.</summary>
     public int MaxNonFiniteSteps { get; init; } = 5;
 
@@ -104,6 +107,18 @@ public sealed record TrainingOptions
         }
     }
 
+    /// <summary>Settings that run but are probably a mistake, in words for the run's log.</summary>
+    public IReadOnlyList<string> Warnings()
+    {
+        var warnings = new List<string>();
+        bool pretrained = Weights != null || BackboneWeights != null;
+        if (!pretrained && Model.BackboneNorm == Models.Backbones.NormKind.FrozenBatchNorm)
+            warnings.Add("frozen batch norm on a randomly initialised backbone normalises nothing (its statistics are 0 and 1); train from scratch with --norm GroupNorm, or give --backbone-weights");
+        if (!pretrained && Model.TrainableBackboneLayers < 5)
+            warnings.Add($"only {Model.TrainableBackboneLayers} of 5 backbone stages train, and the frozen ones hold random weights; use --trainable-layers 5 from scratch");
+        return warnings;
+    }
+
     public void Validate()
     {
         Model.Validate();
@@ -111,5 +126,6 @@ public sealed record TrainingOptions
         if (Iterations <= 0) throw new ArgumentException("Iterations must be positive.");
         if (TrainMinSizes.Length == 0 || TrainMinSizes.Any(s => s <= 0)) throw new ArgumentException("Training sizes must be positive.");
         if (Optimizer is not ("sgd" or "adamw")) throw new ArgumentException($"Unknown optimiser '{Optimizer}' (sgd or adamw).");
+        if (Patience < 0) throw new ArgumentException($"Patience must be 0 (off) or positive, got {Patience}.");
     }
 }

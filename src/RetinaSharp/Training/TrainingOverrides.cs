@@ -45,6 +45,7 @@ public sealed record TrainingOverrides
     public int? EvalEvery { get; init; }
     public int? CheckpointEvery { get; init; }
     public double? TimeBudgetSeconds { get; init; }
+    public int? Patience { get; init; }
 
     /// <summary>The recipe with these changes, sized for a training set of <paramref name="images"/> images in <paramref name="numClasses"/> classes.</summary>
     public TrainingOptions ApplyTo(TrainingOptions recipe, int images, int numClasses)
@@ -93,6 +94,7 @@ public sealed record TrainingOverrides
             EvalEvery = EvalEvery ?? recipe.EvalEvery,
             CheckpointEvery = CheckpointEvery ?? recipe.CheckpointEvery,
             TimeBudgetSeconds = TimeBudgetSeconds ?? recipe.TimeBudgetSeconds,
+            Patience = Patience ?? recipe.Patience,
         };
     }
 }
