@@ -16,13 +16,16 @@ public static class SafeTensors
     public static StateDict Load(string path)
     {
         byte[] data;
-        try
+        using (var file = WeightFile.OpenRead(path))
         {
-            data = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CheckpointFormatException($"{path}: cannot read: {e.Message}", e);
+            try
+            {
+                data = WeightFile.ReadAll(file, path);
+            }
+            catch (IOException e)
+            {
+                throw new CheckpointFormatException($"{path}: cannot read: {e.Message}", e);
+            }
         }
         return Load(data, path);
     }

@@ -36,26 +36,28 @@ public static class TorchCheckpoint
     /// <summary>Loads the whole pickled object: dictionaries, lists, numbers, strings and tensors.</summary>
     public static object? Load(string path)
     {
-        byte[] data;
+        using var file = WeightFile.OpenRead(path);
         try
         {
-            data = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CheckpointFormatException($"{path}: cannot read: {e.Message}", e);
-        }
-        try
-        {
-            if (data.Length >= 4 && data[0] == 'P' && data[1] == 'K' && data[2] == 3 && data[3] == 4) return LoadZip(data, path);
-            if (data.Length >= 2 && data[0] == 0x80) return LoadLegacy(data, path);
+            Span<byte> head = stackalloc byte[512];
+            head = head[..file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false)];
+            if (head.StartsWith("PK\u0003\u0004"u8))
+            {
+                file.Position = 0;
+                return LoadZip(file, path);
+            }
+            if (head.Length >= 2 && head[0] == 0x80) return LoadLegacy(WeightFile.ReadAll(file, path), path);
+            if (head.Length > 262 && head.Slice(257, 5).SequenceEqual("ustar"u8))
+                throw new CheckpointFormatException($"{path}: this is a tar-format PyTorch file (PyTorch < 0.4), which is not supported; re-save it with a newer torch.");
         }
         catch (Exception e) when (IsFormatError(e))
         {
             throw new CheckpointFormatException($"{path}: malformed checkpoint: {e.Message}", e);
         }
-        if (data.Length > 262 && data.AsSpan(257, 5).SequenceEqual("ustar"u8))
-            throw new CheckpointFormatException($"{path}: this is a tar-format PyTorch file (PyTorch < 0.4), which is not supported; re-save it with a newer torch.");
+        catch (IOException e)
+        {
+            throw new CheckpointFormatException($"{path}: cannot read: {e.Message}", e);
+        }
         throw new CheckpointFormatException($"{path}: not a PyTorch checkpoint (neither a zip archive nor a pickle).");
     }
 
@@ -64,12 +66,12 @@ public static class TorchCheckpoint
         or OverflowException or IndexOutOfRangeException or KeyNotFoundException or FormatException or InvalidCastException
         or EndOfStreamException or System.Text.Json.JsonException or System.Text.DecoderFallbackException;
 
-    private static object? LoadZip(byte[] data, string path)
+    private static object? LoadZip(FileStream file, string path)
     {
         ZipArchive zip;
         try
         {
-            zip = new ZipArchive(new MemoryStream(data, writable: false), ZipArchiveMode.Read);
+            zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
         }
         catch (InvalidDataException e)
         {
