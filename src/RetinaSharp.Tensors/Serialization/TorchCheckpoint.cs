@@ -17,7 +17,16 @@ public static class TorchCheckpoint
     public static StateDict LoadStateDict(string path, string? key = null)
     {
         var root = Load(path);
-        var dict = FindStateDict(root, key, path);
+        Dictionary<object, object?> dict;
+        try
+        {
+            dict = FindStateDict(root, key, path);
+        }
+        catch (CheckpointFormatException)
+        {
+            DisposeOthers(root, [], path);
+            throw;
+        }
         var sd = new StateDict();
         var used = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
         foreach (var (k, v) in dict)
@@ -28,7 +37,7 @@ public static class TorchCheckpoint
                 sd.Add(k.ToString()!, used.Add(t) ? t : t.CloneDetached().DetachFromScope());
             }
         }
-        DisposeOthers(root, used);
+        DisposeOthers(root, used, path);
         if (sd.Count == 0) throw new CheckpointFormatException($"{path}: the checkpoint holds no tensors.");
         return sd;
     }
@@ -182,35 +191,26 @@ public static class TorchCheckpoint
     private static object? Materialize(object? root, Func<string, (StoredType Type, byte[] Bytes)> storage, string path)
     {
         var done = new Dictionary<PendingTensor, Tensor>(ReferenceEqualityComparer.Instance);
-        object? Visit(object? o)
+        object? Leaf(object? o)
         {
-            switch (o)
+            if (o is not PendingTensor p) return o;
+            if (!done.TryGetValue(p, out var t))
             {
-                case PendingTensor p:
-                    if (!done.TryGetValue(p, out var t))
-                    {
-                        var (type, bytes) = storage(p.Storage.Key);
-                        t = ElementConversion.Materialize(bytes, type, p.Offset, p.Shape, p.Stride, $"{path}: storage '{p.Storage.Key}'");
-                        done[p] = t;
-                    }
-                    return t;
-                case Dictionary<object, object?> d:
-                    foreach (var k in d.Keys.ToList()) d[k] = Visit(d[k]);
-                    return d;
-                case List<object?> l:
-                    for (int i = 0; i < l.Count; i++) l[i] = Visit(l[i]);
-                    return l;
-                case PickleTuple tu:
-                    for (int i = 0; i < tu.Items.Length; i++) tu.Items[i] = Visit(tu.Items[i]);
-                    return tu;
-                case PickleObject po:
-                    po.State = Visit(po.State);
-                    return po;
-                default:
-                    return o;
+                var (type, bytes) = storage(p.Storage.Key);
+                t = ElementConversion.Materialize(bytes, type, p.Offset, p.Shape, p.Stride, $"{path}: storage '{p.Storage.Key}'");
+                done[p] = t;
             }
+            return t;
         }
-        return Visit(root);
+        try
+        {
+            return PickleGraph.Transform(root, Leaf, path);
+        }
+        catch
+        {
+            foreach (var t in done.Values) t.Dispose();
+            throw;
+        }
     }
 
     private static Dictionary<object, object?> FindStateDict(object? root, string? key, string path)
@@ -231,14 +231,12 @@ public static class TorchCheckpoint
         throw new CheckpointFormatException($"{path}: no tensors at the top level and no 'model' or 'state_dict' entry; keys: {string.Join(", ", d.Keys)}.");
     }
 
-    private static void DisposeOthers(object? o, HashSet<Tensor> keep)
+    private static void DisposeOthers(object? root, HashSet<Tensor> keep, string path)
     {
-        switch (o)
+        PickleGraph.Transform(root, o =>
         {
-            case Tensor t when !keep.Contains(t): t.Dispose(); break;
-            case Dictionary<object, object?> d: foreach (var v in d.Values) DisposeOthers(v, keep); break;
-            case List<object?> l: foreach (var v in l) DisposeOthers(v, keep); break;
-            case PickleTuple tu: foreach (var v in tu.Items) DisposeOthers(v, keep); break;
-        }
+            if (o is Tensor t && !keep.Contains(t)) t.Dispose();
+            return o;
+        }, path);
     }
 }
