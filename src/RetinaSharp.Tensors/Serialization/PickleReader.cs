@@ -192,6 +192,7 @@ internal sealed class PickleReader
                     if (stride[i] < 0) Fail(at, "negative tensor stride");
                     shape[i] = (int)size[i];
                 }
+                if (offset < 0 || offset > long.MaxValue - storage.ElementOffset) Fail(at, $"tensor storage offset {offset} out of range");
                 return new PendingTensor(storage, offset + storage.ElementOffset, shape, stride);
             }
             case "torch._utils._rebuild_parameter":

@@ -93,7 +93,8 @@ public static class TorchCheckpoint
                 if (e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) || e.FullName == "data.pkl") { pkl = e; break; }
             if (pkl == null) throw new CheckpointFormatException($"{path}: zip archive without data.pkl: not a torch.save file.");
             string prefix = pkl.FullName[..^"data.pkl".Length];
-            var pickle = ReadEntry(pkl, path);
+            var entries = new ZipEntryReader(file.Length, path);
+            var pickle = entries.Read(pkl, pkl.Length);
             var storages = new Dictionary<string, (StoredType Type, byte[] Bytes)>();
             object? PersistentLoad(PickleTuple pid)
             {
@@ -103,26 +104,18 @@ public static class TorchCheckpoint
                     var type = ElementConversion.FromTorchStorage(r.TypeName, path);
                     var entry = zip.GetEntry(prefix + "data/" + r.Key)
                                 ?? throw new CheckpointFormatException($"{path}: storage '{r.Key}' is missing from the archive.");
-                    long need = r.NumElements * ElementConversion.Size(type);
-                    if (entry.Length < need)
-                        throw new CheckpointFormatException($"{path}: storage '{r.Key}' has {entry.Length} bytes, {need} declared.");
-                    storages[r.Key] = (type, ReadEntry(entry, path));
+                    int size = ElementConversion.Size(type);
+                    if (r.NumElements > entry.Length / size)
+                        throw new CheckpointFormatException($"{path}: storage '{r.Key}' has {entry.Length} bytes, {r.NumElements} elements of {size} bytes declared.");
+                    // Only the declared elements are read: an entry may not make the storage larger than the pickle says.
+                    storages[r.Key] = (type, entries.Read(entry, r.NumElements * size));
                 }
                 return r;
             }
             var reader = new PickleReader(pickle, 0, path, PersistentLoad);
             var root = reader.Load();
-            return Materialize(root, key => storages[key], path);
+            return Materialize(root, storages, path);
         }
-    }
-
-    private static byte[] ReadEntry(ZipArchiveEntry e, string path)
-    {
-        if (e.Length > int.MaxValue) throw new CheckpointFormatException($"{path}: entry {e.FullName} is larger than 2 GB.");
-        var buf = new byte[e.Length];
-        using var s = e.Open();
-        s.ReadExactly(buf);
-        return buf;
     }
 
     private static object? LoadLegacy(byte[] data, string path)
@@ -165,13 +158,14 @@ public static class TorchCheckpoint
             if (pos + 8 > data.Length) throw new CheckpointFormatException($"{path}: truncated before storage '{key}'.");
             long numel = BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(pos, 8));
             pos += 8;
-            long bytes = numel * ElementConversion.Size(type);
-            if (numel < 0 || bytes > data.Length - pos)
+            int size = ElementConversion.Size(type);
+            if (numel < 0 || numel > (data.Length - pos) / size)
                 throw new CheckpointFormatException($"{path}: storage '{key}' declares {numel} elements, more than the file holds.");
-            storages[key] = (type, data.AsSpan(pos, (int)bytes).ToArray());
-            pos += (int)bytes;
+            int bytes = (int)(numel * size);
+            storages[key] = (type, data.AsSpan(pos, bytes).ToArray());
+            pos += bytes;
         }
-        return Materialize(root, key => storages.TryGetValue(key, out var s) ? s : throw new CheckpointFormatException($"{path}: storage '{key}' has no data."), path);
+        return Materialize(root, storages, path);
     }
 
     private static StorageRef ParseStoragePid(PickleTuple pid, string path)
@@ -184,20 +178,38 @@ public static class TorchCheckpoint
         if (items[4] is not long numel || numel < 0) throw new CheckpointFormatException($"{path}: storage '{key}' has an invalid size.");
         long viewOffset = 0;
         if (items.Length > 5 && items[5] is PickleTuple view && view.Items.Length >= 2 && view.Items[1] is long off) viewOffset = off;
+        if (viewOffset < 0) throw new CheckpointFormatException($"{path}: storage '{key}' is a view at negative offset {viewOffset}.");
         return new StorageRef(type.Name, key, numel, viewOffset);
     }
 
+    /// <summary>
+    /// Elements that tensors may copy out of the storages beyond the storages' own, for tensors that
+    /// broadcast a storage (stride 0, which torch.save keeps for expanded tensors) or view the same
+    /// elements more than once. Without a bound, a few bytes of pickle could ask for gigabytes of copies.
+    /// </summary>
+    private const long ExtraElements = 16L << 20;
+
     /// <summary>Replaces every pending tensor in the object graph by a real tensor (one per distinct description).</summary>
-    private static object? Materialize(object? root, Func<string, (StoredType Type, byte[] Bytes)> storage, string path)
+    private static object? Materialize(object? root, Dictionary<string, (StoredType Type, byte[] Bytes)> storages, string path)
     {
+        long stored = 0;
+        foreach (var (type, bytes) in storages.Values) stored += bytes.Length / ElementConversion.Size(type);
+        long allowed = stored + ExtraElements, remaining = allowed;
         var done = new Dictionary<PendingTensor, Tensor>(ReferenceEqualityComparer.Instance);
         object? Leaf(object? o)
         {
             if (o is not PendingTensor p) return o;
             if (!done.TryGetValue(p, out var t))
             {
-                var (type, bytes) = storage(p.Storage.Key);
-                t = ElementConversion.Materialize(bytes, type, p.Offset, p.Shape, p.Stride, $"{path}: storage '{p.Storage.Key}'");
+                if (!storages.TryGetValue(p.Storage.Key, out var s))
+                    throw new CheckpointFormatException($"{path}: storage '{p.Storage.Key}' has no data.");
+                long numel = ElementConversion.CountElements(p.Shape);
+                if (numel > remaining)
+                    throw new CheckpointFormatException(
+                        $"{path}: storage '{p.Storage.Key}': a tensor of shape {Tensor.FormatShape(p.Shape)} would bring the elements copied out of the storages past {allowed} "
+                        + $"({stored} stored plus {ExtraElements} allowed for broadcast and repeated views); the file asks for far more memory than it holds.");
+                remaining -= numel;
+                t = ElementConversion.Materialize(s.Bytes, s.Type, p.Offset, p.Shape, p.Stride, $"{path}: storage '{p.Storage.Key}'");
                 done[p] = t;
             }
             return t;
