@@ -16,26 +16,32 @@ public static class TorchCheckpoint
     /// <summary>Loads a state dict: the top-level dict of tensors, or the one under "model"/"state_dict"/"model_state_dict" in a training checkpoint.</summary>
     public static StateDict LoadStateDict(string path, string? key = null)
     {
-        var root = Load(path);
-        Dictionary<object, object?> dict;
-        try
-        {
-            dict = FindStateDict(root, key, path);
-        }
-        catch (CheckpointFormatException)
-        {
-            DisposeOthers(root, [], path);
-            throw;
-        }
+        var budget = new ElementBudget(path);
+        var root = Load(path, budget);
         var sd = new StateDict();
         var used = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
-        foreach (var (k, v) in dict)
+        try
         {
-            if (v is Tensor t)
+            foreach (var (k, v) in FindStateDict(root, key, path))
             {
+                if (v is not Tensor t) continue;
+                var name = k.ToString()!;
+                if (sd.ContainsKey(name)) throw new CheckpointFormatException($"{path}: two entries are named '{name}'.");
+                if (used.Add(t))
+                {
+                    sd.Add(name, t);
+                    continue;
+                }
                 // Tensors shared between entries get their own copies so each entry owns its tensor.
-                sd.Add(k.ToString()!, used.Add(t) ? t : t.CloneDetached().DetachFromScope());
+                budget.Take(t.Shape, $"entry '{name}'");
+                sd.Add(name, t.CloneDetached().DetachFromScope());
             }
+        }
+        catch
+        {
+            sd.Dispose();
+            DisposeOthers(root, [], path);
+            throw;
         }
         DisposeOthers(root, used, path);
         if (sd.Count == 0) throw new CheckpointFormatException($"{path}: the checkpoint holds no tensors.");
@@ -43,7 +49,9 @@ public static class TorchCheckpoint
     }
 
     /// <summary>Loads the whole pickled object: dictionaries, lists, numbers, strings and tensors.</summary>
-    public static object? Load(string path)
+    public static object? Load(string path) => Load(path, new ElementBudget(path));
+
+    private static object? Load(string path, ElementBudget budget)
     {
         using var file = WeightFile.OpenRead(path);
         try
@@ -53,9 +61,9 @@ public static class TorchCheckpoint
             if (head.StartsWith("PK\u0003\u0004"u8))
             {
                 file.Position = 0;
-                return LoadZip(file, path);
+                return LoadZip(file, path, budget);
             }
-            if (head.Length >= 2 && head[0] == 0x80) return LoadLegacy(WeightFile.ReadAll(file, path), path);
+            if (head.Length >= 2 && head[0] == 0x80) return LoadLegacy(WeightFile.ReadAll(file, path), path, budget);
             if (head.Length > 262 && head.Slice(257, 5).SequenceEqual("ustar"u8))
                 throw new CheckpointFormatException($"{path}: this is a tar-format PyTorch file (PyTorch < 0.4), which is not supported; re-save it with a newer torch.");
         }
@@ -75,7 +83,7 @@ public static class TorchCheckpoint
         or OverflowException or IndexOutOfRangeException or KeyNotFoundException or FormatException or InvalidCastException
         or EndOfStreamException or System.Text.Json.JsonException or System.Text.DecoderFallbackException;
 
-    private static object? LoadZip(FileStream file, string path)
+    private static object? LoadZip(FileStream file, string path, ElementBudget budget)
     {
         ZipArchive zip;
         try
@@ -114,11 +122,11 @@ public static class TorchCheckpoint
             }
             var reader = new PickleReader(pickle, 0, path, PersistentLoad);
             var root = reader.Load();
-            return Materialize(root, storages, path);
+            return Materialize(root, storages, path, budget);
         }
     }
 
-    private static object? LoadLegacy(byte[] data, string path)
+    private static object? LoadLegacy(byte[] data, string path, ElementBudget budget)
     {
         object? NoPersistent(PickleTuple _) => throw new CheckpointFormatException($"{path}: unexpected persistent id in the header.");
         var header = new PickleReader(data, 0, path, NoPersistent);
@@ -165,7 +173,7 @@ public static class TorchCheckpoint
             storages[key] = (type, data.AsSpan(pos, bytes).ToArray());
             pos += bytes;
         }
-        return Materialize(root, storages, path);
+        return Materialize(root, storages, path, budget);
     }
 
     private static StorageRef ParseStoragePid(PickleTuple pid, string path)
@@ -182,19 +190,10 @@ public static class TorchCheckpoint
         return new StorageRef(type.Name, key, numel, viewOffset);
     }
 
-    /// <summary>
-    /// Elements that tensors may copy out of the storages beyond the storages' own, for tensors that
-    /// broadcast a storage (stride 0, which torch.save keeps for expanded tensors) or view the same
-    /// elements more than once. Without a bound, a few bytes of pickle could ask for gigabytes of copies.
-    /// </summary>
-    private const long ExtraElements = 16L << 20;
-
     /// <summary>Replaces every pending tensor in the object graph by a real tensor (one per distinct description).</summary>
-    private static object? Materialize(object? root, Dictionary<string, (StoredType Type, byte[] Bytes)> storages, string path)
+    private static object? Materialize(object? root, Dictionary<string, (StoredType Type, byte[] Bytes)> storages, string path, ElementBudget budget)
     {
-        long stored = 0;
-        foreach (var (type, bytes) in storages.Values) stored += bytes.Length / ElementConversion.Size(type);
-        long allowed = stored + ExtraElements, remaining = allowed;
+        foreach (var (type, bytes) in storages.Values) budget.AddStored(bytes.Length / ElementConversion.Size(type));
         var done = new Dictionary<PendingTensor, Tensor>(ReferenceEqualityComparer.Instance);
         object? Leaf(object? o)
         {
@@ -203,12 +202,7 @@ public static class TorchCheckpoint
             {
                 if (!storages.TryGetValue(p.Storage.Key, out var s))
                     throw new CheckpointFormatException($"{path}: storage '{p.Storage.Key}' has no data.");
-                long numel = ElementConversion.CountElements(p.Shape);
-                if (numel > remaining)
-                    throw new CheckpointFormatException(
-                        $"{path}: storage '{p.Storage.Key}': a tensor of shape {Tensor.FormatShape(p.Shape)} would bring the elements copied out of the storages past {allowed} "
-                        + $"({stored} stored plus {ExtraElements} allowed for broadcast and repeated views); the file asks for far more memory than it holds.");
-                remaining -= numel;
+                budget.Take(p.Shape, $"storage '{p.Storage.Key}'");
                 t = ElementConversion.Materialize(s.Bytes, s.Type, p.Offset, p.Shape, p.Stride, $"{path}: storage '{p.Storage.Key}'");
                 done[p] = t;
             }

@@ -66,7 +66,7 @@ public sealed class HostileSizeTests
     [Fact]
     public void Many_views_of_one_storage_cannot_multiply_its_memory()
     {
-        // 40 tensors that each copy the whole 4 MB storage: 160 MB from a 4 MB file.
+        // 40 tensors that each view the whole 4 MB storage: 160 MB of copies from a 4 MB file.
         var p = new PickleBuilder().Op((byte)'}', (byte)'(');
         for (int i = 0; i < 40; i++) p.Str($"w{i}").Tensor("0", 1 << 20, 0, [1 << 20], [1]);
         using var files = new TempFiles();
@@ -74,6 +74,19 @@ public sealed class HostileSizeTests
         var e = Assert.Throws<CheckpointFormatException>(() => TorchCheckpoint.LoadStateDict(path).Dispose());
         Assert.Contains(path, e.Message);
         Assert.Contains("elements", e.Message);
+    }
+
+    [Fact]
+    public void Entries_that_name_one_tensor_many_times_cannot_multiply_its_memory()
+    {
+        // Each entry gets its own copy: 40 entries naming one 4 MB tensor would copy it 39 times.
+        var p = new PickleBuilder().Op((byte)'}', (byte)'(').Str("w0").Tensor("0", 1 << 20, 0, [1 << 20], [1]).Op((byte)'q', 0);
+        for (int i = 1; i < 40; i++) p.Str($"w{i}").Op((byte)'h', 0);
+        using var files = new TempFiles();
+        var path = files.Write("named.pth", TorchZip.Build(p.Op((byte)'u').Stop(), ("0", new byte[4 * MiB], false)));
+        var e = Assert.Throws<CheckpointFormatException>(() => TorchCheckpoint.LoadStateDict(path).Dispose());
+        Assert.Contains(path, e.Message);
+        Assert.Contains("entry 'w", e.Message);
     }
 
     [Fact]
