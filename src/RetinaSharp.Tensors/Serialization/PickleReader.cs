@@ -26,7 +26,7 @@ internal sealed class PickleReader
     private readonly Func<PickleTuple, object?> _persistentLoad;
     private long _values;
 
-    /// <summary>Most values one pickle may build (a ResNet-50 state dict builds about 10 000).</summary>
+    /// <summary>Most values one pickle may build; a state dict needs a few dozen per tensor.</summary>
     public const long MaxValues = 10_000_000;
 
     public PickleReader(byte[] data, int start, string source, Func<PickleTuple, object?> persistentLoad)

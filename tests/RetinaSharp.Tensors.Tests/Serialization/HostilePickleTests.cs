@@ -111,7 +111,7 @@ public sealed class HostilePickleTests
     [Fact]
     public void A_pickle_that_builds_millions_of_values_is_refused()
     {
-        // One outer list and 11 million empty lists appended to it: 22 MB that would become about 700 MB of objects.
+        // One outer list and 11 million empty lists appended to it: 22 MB of pickle, hundreds of MB of objects.
         var pickle = new PickleBuilder().Op((byte)']').Repeat(11_000_000, (byte)']', (byte)'a').Stop();
         Refused(pickle, "values");
     }
