@@ -12,6 +12,12 @@ public sealed record ImageDecodeOptions
     public long MaxPixels { get; init; } = 100_000_000;
 
     /// <summary>
+    /// Largest image file <see cref="ImageFile.Load"/> reads into memory. The default leaves room for
+    /// an 8-bit RGBA PNG of <see cref="MaxPixels"/> stored without compression (400 MB).
+    /// </summary>
+    public long MaxFileBytes { get; init; } = 512L << 20;
+
+    /// <summary>
     /// Rotate/flip JPEG pixels by their EXIF orientation. Off by default, like PIL and torchvision,
     /// so that annotations made on the stored pixels stay aligned.
     /// </summary>

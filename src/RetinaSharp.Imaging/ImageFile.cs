@@ -13,10 +13,19 @@ public static class ImageFile
 
     public static RgbImage Load(string path, ImageDecodeOptions? options = null)
     {
+        options ??= ImageDecodeOptions.Default;
+        RefuseIfNotRegular(path);
         byte[] data;
         try
         {
-            data = File.ReadAllBytes(path);
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+            if (!file.CanSeek) throw new InvalidImageException($"{path}: is a stream, not a regular file; images are only read from regular files.");
+            long length = file.Length;
+            if (length > options.MaxFileBytes || length > Array.MaxLength)
+                throw new InvalidImageException($"{path}: the file is {length} bytes, over the limit of {options.MaxFileBytes} bytes for an image.");
+            data = GC.AllocateUninitializedArray<byte>((int)length);
+            // A file that grows while it is read is read no further than the length checked above.
+            file.ReadExactly(data);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -30,6 +39,16 @@ public static class ImageFile
         {
             throw new InvalidImageException($"{path}: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// Refuses FIFOs, devices and directories before they are opened: opening a FIFO blocks until some
+    /// other process writes to it, and a device such as /dev/zero reports no length and never ends.
+    /// </summary>
+    internal static void RefuseIfNotRegular(string path)
+    {
+        var kind = FileKind.DescribeIfNotRegular(path);
+        if (kind != null) throw new InvalidImageException($"{path}: is {kind}, not a regular file; images are only read from regular files.");
     }
 
     public static void SavePng(string path, RgbImage image)

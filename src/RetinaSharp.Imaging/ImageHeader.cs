@@ -11,6 +11,7 @@ public static class ImageHeader
     /// <summary>Width and height from a PNG IHDR or a JPEG SOF segment; throws <see cref="InvalidImageException"/> naming the file.</summary>
     public static (int Width, int Height) ReadSize(string path)
     {
+        ImageFile.RefuseIfNotRegular(path);
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096);

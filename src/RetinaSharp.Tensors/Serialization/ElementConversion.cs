@@ -47,14 +47,8 @@ internal static class ElementConversion
     {
         int es = Size(type);
         long available = raw.Length / es;
-        long numel = Tensor.CountElements(shape);
-        if (numel > 0)
-        {
-            long maxIndex = offset;
-            for (int i = 0; i < shape.Length; i++) maxIndex += (shape[i] - 1) * stride[i];
-            if (offset < 0 || maxIndex >= available)
-                throw new CheckpointFormatException($"{what}: tensor of shape {Tensor.FormatShape(shape)} reaches element {maxIndex} of a storage with {available} elements.");
-        }
+        long numel = CountElements(shape);
+        if (numel > 0) CheckWithin(available, offset, shape, stride, what);
         var t = Tensor.Allocate(shape, Target(type), track: false);
         if (numel == 0) return t;
         if (type is StoredType.F32 or StoredType.I64 or StoredType.I32 && BitConverter.IsLittleEndian && IsContiguous(shape, stride))
@@ -91,6 +85,38 @@ internal static class ElementConversion
             }
         }
         return t;
+    }
+
+    /// <summary>Elements of <paramref name="shape"/>, or long.MaxValue where the product would overflow.</summary>
+    public static long CountElements(ReadOnlySpan<int> shape)
+    {
+        long n = 1;
+        foreach (int d in shape)
+        {
+            if (d <= 0) return 0;
+            if (n > long.MaxValue / d) n = long.MaxValue;
+            else n *= d;
+        }
+        return n;
+    }
+
+    /// <summary>Refuses a view whose elements do not all lie in the storage, in arithmetic that cannot wrap around.</summary>
+    private static void CheckWithin(long available, long offset, int[] shape, long[] stride, string what)
+    {
+        if (shape.Length != stride.Length) throw new CheckpointFormatException($"{what}: tensor size and stride differ in length.");
+        if (offset < 0 || offset >= available)
+            throw new CheckpointFormatException($"{what}: tensor offset {offset} lies outside a storage with {available} elements.");
+        // How many elements past the offset the last element may still lie.
+        long room = available - 1 - offset;
+        for (int i = 0; i < shape.Length; i++)
+        {
+            if (shape[i] <= 1) continue;
+            if (stride[i] < 0) throw new CheckpointFormatException($"{what}: negative tensor stride {stride[i]}.");
+            if (stride[i] > room / (shape[i] - 1))
+                throw new CheckpointFormatException(
+                    $"{what}: tensor of shape {Tensor.FormatShape(shape)} with strides [{string.Join(", ", stride)}] at offset {offset} reaches past a storage with {available} elements.");
+            room -= stride[i] * (shape[i] - 1);
+        }
     }
 
     private static bool IsContiguous(int[] shape, long[] stride)

@@ -24,6 +24,10 @@ internal sealed class PickleReader
     private readonly Stack<int> _marks = new();
     private readonly Dictionary<long, object?> _memo = new();
     private readonly Func<PickleTuple, object?> _persistentLoad;
+    private long _values;
+
+    /// <summary>Most values one pickle may build; a state dict needs a few dozen per tensor.</summary>
+    public const long MaxValues = 10_000_000;
 
     public PickleReader(byte[] data, int start, string source, Func<PickleTuple, object?> persistentLoad)
     {
@@ -188,6 +192,7 @@ internal sealed class PickleReader
                     if (stride[i] < 0) Fail(at, "negative tensor stride");
                     shape[i] = (int)size[i];
                 }
+                if (offset < 0 || offset > long.MaxValue - storage.ElementOffset) Fail(at, $"tensor storage offset {offset} out of range");
                 return new PendingTensor(storage, offset + storage.ElementOffset, shape, stride);
             }
             case "torch._utils._rebuild_parameter":
@@ -213,7 +218,7 @@ internal sealed class PickleReader
         for (int i = 0; i < items.Length; i += 2)
         {
             var key = items[i] ?? "None";
-            if (key is List<object?> or Dictionary<object, object?>) Fail(at, "unhashable dict key");
+            if (key is List<object?> or Dictionary<object, object?> or PickleObject) Fail(at, "unhashable dict key");
             d[key is PickleTuple pt ? string.Join(",", pt.Items) : key] = items[i + 1];
         }
     }
@@ -295,6 +300,9 @@ internal sealed class PickleReader
     private void Push(object? o)
     {
         if (_stack.Count > 1_000_000) Fail(_pos, "pickle stack too deep");
+        // Every value costs memory, and a few bytes of pickle can make one; a limit far above what a
+        // state dict or training checkpoint needs keeps a small file from demanding gigabytes of objects.
+        if (++_values > MaxValues) Fail(_pos, $"more than {MaxValues} values, far more than a checkpoint needs");
         _stack.Add(o);
     }
 

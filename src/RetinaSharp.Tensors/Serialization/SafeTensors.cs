@@ -16,13 +16,16 @@ public static class SafeTensors
     public static StateDict Load(string path)
     {
         byte[] data;
-        try
+        using (var file = WeightFile.OpenRead(path))
         {
-            data = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CheckpointFormatException($"{path}: cannot read: {e.Message}", e);
+            try
+            {
+                data = WeightFile.ReadAll(file, path);
+            }
+            catch (IOException e)
+            {
+                throw new CheckpointFormatException($"{path}: cannot read: {e.Message}", e);
+            }
         }
         return Load(data, path);
     }
@@ -50,6 +53,8 @@ public static class SafeTensors
             {
                 if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new CheckpointFormatException($"{source}: the header is not a JSON object.");
                 long dataLen = data.Length - dataStart;
+                // Entries may not overlap, so together they cannot ask for more than the data section holds.
+                long claimed = 0;
                 foreach (var prop in doc.RootElement.EnumerateObject())
                 {
                     if (prop.Name == "__metadata__")
@@ -62,9 +67,13 @@ public static class SafeTensors
                     var what = $"{source}: tensor '{prop.Name}'";
                     var (type, shape, begin, end) = ParseEntry(prop.Value, what);
                     if (begin < 0 || end < begin || end > dataLen) throw new CheckpointFormatException($"{what}: data offsets [{begin}, {end}) are outside the {dataLen}-byte data section.");
-                    long numel = Tensor.CountElements(shape);
-                    if (numel * ElementConversion.Size(type) != end - begin)
+                    long numel = ElementConversion.CountElements(shape);
+                    int size = ElementConversion.Size(type);
+                    if ((end - begin) % size != 0 || numel != (end - begin) / size)
                         throw new CheckpointFormatException($"{what}: {end - begin} bytes do not hold shape {Tensor.FormatShape(shape)} of {type}.");
+                    claimed += end - begin;
+                    if (claimed > dataLen)
+                        throw new CheckpointFormatException($"{what}: the entries overlap: together they claim more than the {dataLen}-byte data section.");
                     var stride = new long[shape.Length];
                     long s = 1;
                     for (int i = shape.Length - 1; i >= 0; i--) { stride[i] = s; s *= shape[i]; }

@@ -16,46 +16,65 @@ public static class TorchCheckpoint
     /// <summary>Loads a state dict: the top-level dict of tensors, or the one under "model"/"state_dict"/"model_state_dict" in a training checkpoint.</summary>
     public static StateDict LoadStateDict(string path, string? key = null)
     {
-        var root = Load(path);
-        var dict = FindStateDict(root, key, path);
+        var budget = new ElementBudget(path);
+        var root = Load(path, budget);
         var sd = new StateDict();
         var used = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
-        foreach (var (k, v) in dict)
+        try
         {
-            if (v is Tensor t)
+            foreach (var (k, v) in FindStateDict(root, key, path))
             {
+                if (v is not Tensor t) continue;
+                var name = k.ToString()!;
+                if (sd.ContainsKey(name)) throw new CheckpointFormatException($"{path}: two entries are named '{name}'.");
+                if (used.Add(t))
+                {
+                    sd.Add(name, t);
+                    continue;
+                }
                 // Tensors shared between entries get their own copies so each entry owns its tensor.
-                sd.Add(k.ToString()!, used.Add(t) ? t : t.CloneDetached().DetachFromScope());
+                budget.Take(t.Shape, $"entry '{name}'");
+                sd.Add(name, t.CloneDetached().DetachFromScope());
             }
         }
-        DisposeOthers(root, used);
+        catch
+        {
+            sd.Dispose();
+            DisposeOthers(root, [], path);
+            throw;
+        }
+        DisposeOthers(root, used, path);
         if (sd.Count == 0) throw new CheckpointFormatException($"{path}: the checkpoint holds no tensors.");
         return sd;
     }
 
     /// <summary>Loads the whole pickled object: dictionaries, lists, numbers, strings and tensors.</summary>
-    public static object? Load(string path)
+    public static object? Load(string path) => Load(path, new ElementBudget(path));
+
+    private static object? Load(string path, ElementBudget budget)
     {
-        byte[] data;
+        using var file = WeightFile.OpenRead(path);
         try
         {
-            data = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CheckpointFormatException($"{path}: cannot read: {e.Message}", e);
-        }
-        try
-        {
-            if (data.Length >= 4 && data[0] == 'P' && data[1] == 'K' && data[2] == 3 && data[3] == 4) return LoadZip(data, path);
-            if (data.Length >= 2 && data[0] == 0x80) return LoadLegacy(data, path);
+            Span<byte> head = stackalloc byte[512];
+            head = head[..file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false)];
+            if (head.StartsWith("PK\u0003\u0004"u8))
+            {
+                file.Position = 0;
+                return LoadZip(file, path, budget);
+            }
+            if (head.Length >= 2 && head[0] == 0x80) return LoadLegacy(WeightFile.ReadAll(file, path), path, budget);
+            if (head.Length > 262 && head.Slice(257, 5).SequenceEqual("ustar"u8))
+                throw new CheckpointFormatException($"{path}: this is a tar-format PyTorch file (PyTorch < 0.4), which is not supported; re-save it with a newer torch.");
         }
         catch (Exception e) when (IsFormatError(e))
         {
             throw new CheckpointFormatException($"{path}: malformed checkpoint: {e.Message}", e);
         }
-        if (data.Length > 262 && data.AsSpan(257, 5).SequenceEqual("ustar"u8))
-            throw new CheckpointFormatException($"{path}: this is a tar-format PyTorch file (PyTorch < 0.4), which is not supported; re-save it with a newer torch.");
+        catch (IOException e)
+        {
+            throw new CheckpointFormatException($"{path}: cannot read: {e.Message}", e);
+        }
         throw new CheckpointFormatException($"{path}: not a PyTorch checkpoint (neither a zip archive nor a pickle).");
     }
 
@@ -64,12 +83,12 @@ public static class TorchCheckpoint
         or OverflowException or IndexOutOfRangeException or KeyNotFoundException or FormatException or InvalidCastException
         or EndOfStreamException or System.Text.Json.JsonException or System.Text.DecoderFallbackException;
 
-    private static object? LoadZip(byte[] data, string path)
+    private static object? LoadZip(FileStream file, string path, ElementBudget budget)
     {
         ZipArchive zip;
         try
         {
-            zip = new ZipArchive(new MemoryStream(data, writable: false), ZipArchiveMode.Read);
+            zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
         }
         catch (InvalidDataException e)
         {
@@ -82,7 +101,8 @@ public static class TorchCheckpoint
                 if (e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) || e.FullName == "data.pkl") { pkl = e; break; }
             if (pkl == null) throw new CheckpointFormatException($"{path}: zip archive without data.pkl: not a torch.save file.");
             string prefix = pkl.FullName[..^"data.pkl".Length];
-            var pickle = ReadEntry(pkl, path);
+            var entries = new ZipEntryReader(file.Length, path);
+            var pickle = entries.Read(pkl, pkl.Length);
             var storages = new Dictionary<string, (StoredType Type, byte[] Bytes)>();
             object? PersistentLoad(PickleTuple pid)
             {
@@ -92,29 +112,21 @@ public static class TorchCheckpoint
                     var type = ElementConversion.FromTorchStorage(r.TypeName, path);
                     var entry = zip.GetEntry(prefix + "data/" + r.Key)
                                 ?? throw new CheckpointFormatException($"{path}: storage '{r.Key}' is missing from the archive.");
-                    long need = r.NumElements * ElementConversion.Size(type);
-                    if (entry.Length < need)
-                        throw new CheckpointFormatException($"{path}: storage '{r.Key}' has {entry.Length} bytes, {need} declared.");
-                    storages[r.Key] = (type, ReadEntry(entry, path));
+                    int size = ElementConversion.Size(type);
+                    if (r.NumElements > entry.Length / size)
+                        throw new CheckpointFormatException($"{path}: storage '{r.Key}' has {entry.Length} bytes, {r.NumElements} elements of {size} bytes declared.");
+                    // Only the declared elements are read: an entry may not make the storage larger than the pickle says.
+                    storages[r.Key] = (type, entries.Read(entry, r.NumElements * size));
                 }
                 return r;
             }
             var reader = new PickleReader(pickle, 0, path, PersistentLoad);
             var root = reader.Load();
-            return Materialize(root, key => storages[key], path);
+            return Materialize(root, storages, path, budget);
         }
     }
 
-    private static byte[] ReadEntry(ZipArchiveEntry e, string path)
-    {
-        if (e.Length > int.MaxValue) throw new CheckpointFormatException($"{path}: entry {e.FullName} is larger than 2 GB.");
-        var buf = new byte[e.Length];
-        using var s = e.Open();
-        s.ReadExactly(buf);
-        return buf;
-    }
-
-    private static object? LoadLegacy(byte[] data, string path)
+    private static object? LoadLegacy(byte[] data, string path, ElementBudget budget)
     {
         object? NoPersistent(PickleTuple _) => throw new CheckpointFormatException($"{path}: unexpected persistent id in the header.");
         var header = new PickleReader(data, 0, path, NoPersistent);
@@ -154,13 +166,14 @@ public static class TorchCheckpoint
             if (pos + 8 > data.Length) throw new CheckpointFormatException($"{path}: truncated before storage '{key}'.");
             long numel = BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(pos, 8));
             pos += 8;
-            long bytes = numel * ElementConversion.Size(type);
-            if (numel < 0 || bytes > data.Length - pos)
+            int size = ElementConversion.Size(type);
+            if (numel < 0 || numel > (data.Length - pos) / size)
                 throw new CheckpointFormatException($"{path}: storage '{key}' declares {numel} elements, more than the file holds.");
-            storages[key] = (type, data.AsSpan(pos, (int)bytes).ToArray());
-            pos += (int)bytes;
+            int bytes = (int)(numel * size);
+            storages[key] = (type, data.AsSpan(pos, bytes).ToArray());
+            pos += bytes;
         }
-        return Materialize(root, key => storages.TryGetValue(key, out var s) ? s : throw new CheckpointFormatException($"{path}: storage '{key}' has no data."), path);
+        return Materialize(root, storages, path, budget);
     }
 
     private static StorageRef ParseStoragePid(PickleTuple pid, string path)
@@ -173,42 +186,37 @@ public static class TorchCheckpoint
         if (items[4] is not long numel || numel < 0) throw new CheckpointFormatException($"{path}: storage '{key}' has an invalid size.");
         long viewOffset = 0;
         if (items.Length > 5 && items[5] is PickleTuple view && view.Items.Length >= 2 && view.Items[1] is long off) viewOffset = off;
+        if (viewOffset < 0) throw new CheckpointFormatException($"{path}: storage '{key}' is a view at negative offset {viewOffset}.");
         return new StorageRef(type.Name, key, numel, viewOffset);
     }
 
     /// <summary>Replaces every pending tensor in the object graph by a real tensor (one per distinct description).</summary>
-    private static object? Materialize(object? root, Func<string, (StoredType Type, byte[] Bytes)> storage, string path)
+    private static object? Materialize(object? root, Dictionary<string, (StoredType Type, byte[] Bytes)> storages, string path, ElementBudget budget)
     {
+        foreach (var (type, bytes) in storages.Values) budget.AddStored(bytes.Length / ElementConversion.Size(type));
         var done = new Dictionary<PendingTensor, Tensor>(ReferenceEqualityComparer.Instance);
-        object? Visit(object? o)
+        object? Leaf(object? o)
         {
-            switch (o)
+            if (o is not PendingTensor p) return o;
+            if (!done.TryGetValue(p, out var t))
             {
-                case PendingTensor p:
-                    if (!done.TryGetValue(p, out var t))
-                    {
-                        var (type, bytes) = storage(p.Storage.Key);
-                        t = ElementConversion.Materialize(bytes, type, p.Offset, p.Shape, p.Stride, $"{path}: storage '{p.Storage.Key}'");
-                        done[p] = t;
-                    }
-                    return t;
-                case Dictionary<object, object?> d:
-                    foreach (var k in d.Keys.ToList()) d[k] = Visit(d[k]);
-                    return d;
-                case List<object?> l:
-                    for (int i = 0; i < l.Count; i++) l[i] = Visit(l[i]);
-                    return l;
-                case PickleTuple tu:
-                    for (int i = 0; i < tu.Items.Length; i++) tu.Items[i] = Visit(tu.Items[i]);
-                    return tu;
-                case PickleObject po:
-                    po.State = Visit(po.State);
-                    return po;
-                default:
-                    return o;
+                if (!storages.TryGetValue(p.Storage.Key, out var s))
+                    throw new CheckpointFormatException($"{path}: storage '{p.Storage.Key}' has no data.");
+                budget.Take(p.Shape, $"storage '{p.Storage.Key}'");
+                t = ElementConversion.Materialize(s.Bytes, s.Type, p.Offset, p.Shape, p.Stride, $"{path}: storage '{p.Storage.Key}'");
+                done[p] = t;
             }
+            return t;
         }
-        return Visit(root);
+        try
+        {
+            return PickleGraph.Transform(root, Leaf, path);
+        }
+        catch
+        {
+            foreach (var t in done.Values) t.Dispose();
+            throw;
+        }
     }
 
     private static Dictionary<object, object?> FindStateDict(object? root, string? key, string path)
@@ -229,14 +237,12 @@ public static class TorchCheckpoint
         throw new CheckpointFormatException($"{path}: no tensors at the top level and no 'model' or 'state_dict' entry; keys: {string.Join(", ", d.Keys)}.");
     }
 
-    private static void DisposeOthers(object? o, HashSet<Tensor> keep)
+    private static void DisposeOthers(object? root, HashSet<Tensor> keep, string path)
     {
-        switch (o)
+        PickleGraph.Transform(root, o =>
         {
-            case Tensor t when !keep.Contains(t): t.Dispose(); break;
-            case Dictionary<object, object?> d: foreach (var v in d.Values) DisposeOthers(v, keep); break;
-            case List<object?> l: foreach (var v in l) DisposeOthers(v, keep); break;
-            case PickleTuple tu: foreach (var v in tu.Items) DisposeOthers(v, keep); break;
-        }
+            if (o is Tensor t && !keep.Contains(t)) t.Dispose();
+            return o;
+        }, path);
     }
 }
