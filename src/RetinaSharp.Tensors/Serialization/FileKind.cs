@@ -7,7 +7,7 @@ namespace RetinaSharp.Tensors.Serialization;
 /// until another process writes to it, and a device such as /dev/zero has no length and never ends.
 /// .NET reports all of them as ordinary files, so the type comes from statx(2) on Linux.
 /// </summary>
-internal static unsafe partial class FileKind
+public static unsafe partial class FileKind
 {
     private const int AtFdCwd = -100;
     private const uint StatxType = 0x1;

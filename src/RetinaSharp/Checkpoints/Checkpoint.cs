@@ -65,6 +65,7 @@ public sealed class Checkpoint : IDisposable
     /// <summary>True when the file is a RetinaSharp checkpoint (a safetensors file with our config).</summary>
     public static bool IsCheckpoint(string path)
     {
+        if (FileKind.DescribeIfNotRegular(path) is not null) return false;
         try
         {
             using var f = File.OpenRead(path);

@@ -10,6 +10,8 @@ public static class WeightsLoader
     /// <summary>Reads a state dict from a RetinaSharp checkpoint, a safetensors file, or a PyTorch .pth file.</summary>
     public static StateDict ReadStateDict(string path)
     {
+        // Before anything opens it: a FIFO would block the open, a device would never end.
+        if (FileKind.DescribeIfNotRegular(path) is { } kind) throw new CheckpointFormatException($"{path}: is {kind}, not a weights file.");
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: weights file not found.", path);
         if (Checkpoint.IsCheckpoint(path))
         {

@@ -102,6 +102,26 @@ public sealed class TrainingHooksTests : IDisposable
     }
 
     [Fact]
+    public void Early_stopping_ends_the_run_after_the_patience_runs_out()
+    {
+        // AP by evaluation: 0.3, 0.5 (best), 0.4, 0.45, 0.2, ... so with patience 3 the run ends at the fifth.
+        double[] aps = [0.3, 0.5, 0.4, 0.45, 0.2, 0.6, 0.7];
+        int calls = 0;
+        var options = Tiny(20) with { EvalEvery = 2, Patience = 3 };
+        var trainer = new Trainer(options, Dataset(), _dir["run-patience"])
+        {
+            Evaluator = _ => new Dictionary<string, double> { ["AP"] = aps[calls++] },
+        };
+        var result = trainer.Run();
+        Assert.Equal(StopReason.EarlyStopped, result.StopReason);
+        Assert.Equal(5, calls);
+        Assert.Equal(10, result.Iterations);
+        Assert.NotNull(result.BestCheckpoint);
+        var evaluations = MetricsLog.Read(Path.Combine(_dir["run-patience"], "metrics.jsonl")).Evaluations;
+        Assert.Equal([0.3, 0.5, 0.4, 0.45, 0.2], evaluations.Select(e => e.Evaluation["AP"]));
+    }
+
+    [Fact]
     public void Hook_state_survives_a_resume()
     {
         var run = _dir["run-state"];
