@@ -48,6 +48,7 @@ internal static class PredictCommand
             string? drawDir = pr.GetValue(draw);
             if (drawDir != null) Directory.CreateDirectory(drawDir);
             var all = new List<ImageDetections>(files.Count);
+            var progress = new LineProgress(Console.Error, files.Count, "images");
             for (int start = 0; start < files.Count; start += detector.MaxBatchSize)
             {
                 int n = Math.Min(detector.MaxBatchSize, files.Count - start);
@@ -61,10 +62,12 @@ internal static class PredictCommand
                         DetectionDrawing.DrawDetections(images[k], found[k].Detections, detector.ClassName, pr.GetValue(drawScore));
                         ImageFile.SavePng(Path.Combine(drawDir, Path.GetFileNameWithoutExtension(files[start + k]) + ".png"), images[k]);
                     }
-                Console.Error.Write($"\r{start + n}/{files.Count} images");
+                progress.Report(start + n);
             }
-            Console.Error.WriteLine();
-            var results = CocoResultsWriter.ToResults(all, detector.CategoryIdOf);
+            progress.Finish();
+            var nameById = new Dictionary<long, string>();
+            for (int i = 0; i < files.Count; i++) nameById.TryAdd(ids[i], Path.GetFileName(files[i]));
+            var results = CocoResultsWriter.ToResults(all, detector.CategoryIdOf, id => nameById.GetValueOrDefault(id));
             CocoResult.SaveList(pr.GetValue(output)!, results);
             Console.WriteLine($"{results.Count} detections in {files.Count} images written to {pr.GetValue(output)}.");
             return 0;

@@ -21,10 +21,20 @@ public static class WeightsLoader
             sd.Dispose();
             return model;
         }
-        using var probe = File.OpenRead(path);
-        int b0 = probe.ReadByte(), b1 = probe.ReadByte();
-        probe.Dispose();
-        return b0 == 'P' && b1 == 'K' || b0 == 0x80 ? TorchCheckpoint.LoadStateDict(path) : SafeTensors.Load(path);
+        Span<byte> head = stackalloc byte[9];
+        int read;
+        long length;
+        using (var probe = File.OpenRead(path))
+        {
+            length = probe.Length;
+            read = probe.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+        if (read >= 2 && (head[0] == 'P' && head[1] == 'K' || head[0] == 0x80)) return TorchCheckpoint.LoadStateDict(path);
+        // safetensors starts with the little-endian length of its JSON header, and the header with '{'.
+        ulong headerLength = read >= 8 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(head) : ulong.MaxValue;
+        if (read < 9 || headerLength > (ulong)Math.Max(0, length - 8) || head[8] != '{')
+            throw new CheckpointFormatException($"{path}: not a weights file: neither a PyTorch .pth (zip or pickle) nor safetensors.");
+        return SafeTensors.Load(path);
     }
 
     /// <summary>Loads a full RetinaNet state dict (strict: every key must match by name and shape).</summary>

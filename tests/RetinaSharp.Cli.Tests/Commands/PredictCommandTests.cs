@@ -58,6 +58,7 @@ public sealed class PredictCommandTests : IDisposable
         Assert.All(results, r =>
         {
             Assert.Equal(42, r.ImageId);
+            Assert.Equal("42.png", r.FileName);
             // Labels 0..2 are reported as the data set's category ids 1, 2 and 7.
             Assert.Contains(r.CategoryId, new long[] { 1, 2, 7 });
             Assert.Equal(4, r.Bbox.Length);
@@ -67,6 +68,15 @@ public sealed class PredictCommandTests : IDisposable
         for (int i = 1; i < results.Count; i++) Assert.True(results[i - 1].Score >= results[i].Score);
         var drawn = ImageFile.Load(Path.Combine(draw, "42.png"));
         Assert.Equal((80, 60), (drawn.Width, drawn.Height));
+    }
+
+    [Fact]
+    public void A_file_that_is_not_weights_is_named_as_such()
+    {
+        var json = Path.Combine(_dir, "config.json");
+        File.WriteAllText(json, "{\"model\": {\"num_classes\": 3}}");
+        var e = Assert.Throws<RetinaSharp.Tensors.Serialization.CheckpointFormatException>(() => RetinaNetDetector.Load(json));
+        Assert.Equal($"{json}: not a weights file: neither a PyTorch .pth (zip or pickle) nor safetensors.", e.Message);
     }
 
     [Fact]

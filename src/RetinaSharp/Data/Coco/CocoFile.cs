@@ -96,6 +96,11 @@ public sealed class CocoResult
 
     [JsonPropertyName("score")] public double Score { get; set; }
 
+    /// <summary>The image file, when the results came from files (pycocotools ignores the field).</summary>
+    [JsonPropertyName("file_name")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? FileName { get; set; }
+
     public static List<CocoResult> LoadList(string path)
     {
         using var stream = CocoFile.OpenRead(path);

@@ -9,7 +9,8 @@ namespace RetinaSharp.Data.Coco;
 public static class CocoResultsWriter
 {
     /// <param name="categoryIdOf">The category id reported for a label (a checkpoint's ids, or the label itself).</param>
-    public static List<CocoResult> ToResults(IEnumerable<ImageDetections> images, Func<int, long> categoryIdOf)
+    /// <param name="fileNameOf">The file name to report beside each image id, if any.</param>
+    public static List<CocoResult> ToResults(IEnumerable<ImageDetections> images, Func<int, long> categoryIdOf, Func<long, string?>? fileNameOf = null)
     {
         var results = new List<CocoResult>();
         foreach (var image in images)
@@ -21,6 +22,7 @@ public static class CocoResultsWriter
                     // Width and height in float32, as torchvision's box_convert produces them.
                     Bbox = [d.Box.X1, d.Box.Y1, d.Box.X2 - d.Box.X1, d.Box.Y2 - d.Box.Y1],
                     Score = d.Score,
+                    FileName = fileNameOf?.Invoke(image.ImageId),
                 });
         return results;
     }
