@@ -16,7 +16,8 @@ internal static class TrainCommand
         var split = new Option<string?>("--split") { Description = "Image set of a VOC data set (default trainval)." };
         var images = new Option<string?>("--images") { Description = "Image folder of the training set (default: the JSON's folder)." };
         var val = new Option<string?>("--val") { Description = "Validation set (COCO JSON, VOC folder with its test split, or CSV) evaluated with the COCO metrics during and after training." };
-        var recipeName = new Option<string?>("--recipe") { Description = $"Starting recipe: {string.Join(", ", TrainingRecipes.Names)} (default paper); other options change it." };
+        var recipeName = new Option<string?>("--recipe") { Description = $"Starting recipe: {string.Join(", ", TrainingRecipes.Names)} (default: r50 with --weights or --backbone-weights, small from scratch); other options change it." };
+        var time = new Option<string?>("--time") { Description = "Fit the whole schedule into this much training time: 90s, 10m, 1.5h." };
         var valSplit = new Option<string>("--val-split") { Description = "Image set of a VOC validation folder.", DefaultValueFactory = _ => "test" };
         var patience = new Option<int?>("--patience") { Description = "Stop after this many evaluations without a better AP (needs --val)." };
         var valImages = new Option<string?>("--val-images") { Description = "Image folder of the validation set." };
@@ -52,9 +53,9 @@ internal static class TrainCommand
         var seed = new Option<ulong?>("--seed");
         var evalEvery = new Option<int?>("--eval-every");
         var ckEvery = new Option<int?>("--checkpoint-every");
-        var command = new Command("train", "Train a RetinaNet on a COCO-format data set (the paper's recipe by default, scaled to the batch).")
+        var command = new Command("train", "Train a RetinaNet on a COCO, VOC or CSV data set (a from-scratch recipe by default, the paper's with pretrained weights).")
         {
-            data, classes, split, images, val, valSplit, valImages, patience, recipeName, outDir, config, resume, arch, width, norm, weights, backboneWeights, trainable, batch, accum,
+            data, classes, split, images, val, valSplit, valImages, patience, recipeName, time, outDir, config, resume, arch, width, norm, weights, backboneWeights, trainable, batch, accum,
             iterations, epochs, lr, optimizer, momentum, wd, warmup, schedule, steps, clip, minSizes, maxSize, flip, alpha, gamma, clsLoss, boxLoss,
             threads, seed, evalEvery, ckEvery,
         };
@@ -67,7 +68,7 @@ internal static class TrainCommand
             var dir = pr.GetValue(outDir)!;
             TrainingOptions recipe = pr.GetValue(config) is string cf ? TrainingOptions.FromJson(File.ReadAllText(cf), cf)
                 : pr.GetValue(resume) && File.Exists(Path.Combine(dir, "config.json")) ? TrainingOptions.FromJson(File.ReadAllText(Path.Combine(dir, "config.json")), "config.json")
-                : TrainingRecipes.Get(pr.GetValue(recipeName) ?? "paper", train.Classes.Count);
+                : TrainingRecipes.ForDataset(pr.GetValue(recipeName) ?? TrainingRecipes.DefaultFor(pr.GetValue(weights) != null || pr.GetValue(backboneWeights) != null), train);
             var overrides = new TrainingOverrides
             {
                 Backbone = pr.GetValue(arch), BackboneWidth = pr.GetValue(width), BackboneNorm = pr.GetValue(norm), TrainableBackboneLayers = pr.GetValue(trainable),
@@ -78,6 +79,8 @@ internal static class TrainCommand
                 WarmupIterations = pr.GetValue(warmup), Schedule = pr.GetValue(schedule), LrSteps = pr.GetValue(steps), GradientClipNorm = pr.GetValue(clip),
                 FlipProbability = pr.GetValue(flip), Threads = pr.GetValue(threads), Seed = pr.GetValue(seed), EvalEvery = pr.GetValue(evalEvery),
                 CheckpointEvery = pr.GetValue(ckEvery), Patience = pr.GetValue(patience),
+                TimeBudgetSeconds = pr.GetValue(time) is string ts ? TrainingOverrides.ParseDuration(ts) : null,
+                FitScheduleToTime = pr.GetValue(time) is not null ? true : null,
             };
             var o = overrides.ApplyTo(recipe, train.Count, train.Classes.Count);
             if (o.Patience > 0 && valSet == null) throw new ArgumentException("--patience needs a validation set (--val).");

@@ -34,8 +34,10 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
     private RetinaNet? _model;
     private MetricsLog? _metrics;
     private LoaderPosition _position;
+    private LearningRateSchedule? _schedule;
 
-    public TrainingOptions Options { get; } = options;
+    /// <summary>The run's options; <see cref="FitSchedule"/> may change the iteration count once the step time is known.</summary>
+    public TrainingOptions Options { get; private set; } = options;
     public IDetectionDataset Dataset { get; } = train;
     public string OutputDirectory { get; } = outputDirectory;
     public ITrainingObserver? Observer { get; init; }
@@ -108,6 +110,7 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
     {
         var hooks = new List<TrainingHook> { new NonFiniteLossGuard(Options.MaxNonFiniteSteps) };
         if (Options.StopAtIteration is int stopAt) hooks.Add(new PauseHook(stopAt));
+        if (Options.TimeBudgetSeconds > 0 && Options.FitScheduleToTime) hooks.Add(new ScheduleFitHook(Options.TimeBudgetSeconds));
         if (Options.TimeBudgetSeconds > 0) hooks.Add(new TimeBudgetHook(Options.TimeBudgetSeconds));
         hooks.Add(new MetricsWriterHook(Options.LogEvery));
         hooks.Add(new CheckpointHook(Options.CheckpointEvery));
@@ -134,14 +137,13 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
             ? new AdamW(parameters, Options.ResolvedLearningRate, weightDecay: Options.WeightDecay)
             : new Sgd(parameters, Options.ResolvedLearningRate, Options.Momentum, Options.WeightDecay);
         _optimizer = optimizer;
-        LearningRateSchedule schedule = Options.Schedule == ScheduleKind.Cosine
-            ? new CosineSchedule(Options.ResolvedLearningRate, Options.Iterations, 0, Options.WarmupIterations, Options.WarmupFactor)
-            : new MultiStepSchedule(Options.ResolvedLearningRate, Options.ResolvedLrSteps, 0.1f, Options.WarmupIterations, Options.WarmupFactor);
 
         var state = TrainingState.Start;
         bool resumed = resume && File.Exists(LastCheckpointPath);
         if (resumed) state = Restore(model, optimizer);
         else AtomicFile.WriteAllText(Path.Combine(OutputDirectory, "config.json"), Options.ToJson());
+        if (state.Iterations is int fitted && fitted != Options.Iterations) Options = Options with { Iterations = fitted };
+        _schedule = BuildSchedule();
         Iteration = state.Iteration;
         _position = state.Loader;
         _elapsedBefore = state.ElapsedSeconds;
@@ -161,7 +163,7 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
                 if (cancellation.IsCancellationRequested) RequestStop(StopReason.Cancelled, "cancelled");
                 foreach (var h in _hooks) if (Stop is null) h.BeforeStep(this);
                 if (Stop is not null) break;
-                optimizer.LearningRate = schedule.At(Iteration);
+                optimizer.LearningRate = _schedule.At(Iteration);
                 var step = RunStep(model, optimizer, batches);
                 Iteration++;
                 foreach (var h in _hooks) h.AfterStep(this, step);
@@ -180,6 +182,22 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
         var evaluation = _hooks.OfType<EvaluationHook>().FirstOrDefault();
         return new TrainingResult(Iteration, TimeSpan.FromSeconds(ElapsedSeconds), LastCheckpointPath,
             File.Exists(BestCheckpointPath) ? BestCheckpointPath : null, evaluation?.LastMetrics, Stop.Value, SkippedImages);
+    }
+
+    private LearningRateSchedule BuildSchedule() => Options.Schedule == ScheduleKind.Cosine
+        ? new CosineSchedule(Options.ResolvedLearningRate, Options.Iterations, 0, Options.WarmupIterations, Options.WarmupFactor)
+        : new MultiStepSchedule(Options.ResolvedLearningRate, Options.ResolvedLrSteps, 0.1f, Options.WarmupIterations, Options.WarmupFactor);
+
+    /// <summary>
+    /// Makes the whole schedule (warmup, decay, default LR steps) span <paramref name="iterations"/>
+    /// steps from now on, e.g. to fit a time budget; kept in checkpoints.
+    /// </summary>
+    public void FitSchedule(int iterations)
+    {
+        if (iterations <= Iteration) throw new ArgumentOutOfRangeException(nameof(iterations), $"The run is already at iteration {Iteration}.");
+        Options = Options with { Iterations = iterations };
+        _schedule = BuildSchedule();
+        Observer?.OnMessage($"The schedule now spans {iterations} iterations.");
     }
 
     /// <summary>A message for <see cref="Stop"/> (the hook's own words where it gave some).</summary>
@@ -252,7 +270,7 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
             ClassNames = [.. Dataset.Classes.Select(c => c.Name)],
             CategoryIds = [.. Dataset.Classes.Select(c => c.CategoryId)],
             TrainingOptionsJson = Options.ToJson(),
-            TrainerStateJson = new TrainingState(Iteration, _position, ElapsedSeconds, SkippedImages).ToJson(),
+            TrainerStateJson = new TrainingState(Iteration, _position, ElapsedSeconds, SkippedImages, Options.Iterations).ToJson(),
             HookStates = hookStates,
         };
         Checkpoint.Save(LastCheckpointPath, Model, Optimizer, metadata);

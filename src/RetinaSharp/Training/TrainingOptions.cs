@@ -85,6 +85,13 @@ public sealed record TrainingOptions
     /// <summary>Seconds of training after which the run stops and evaluates (0 = no limit).</summary>
     public double TimeBudgetSeconds { get; init; }
 
+    /// <summary>
+    /// Fit the whole schedule into <see cref="TimeBudgetSeconds"/>: after a few steps the step time is
+    /// measured and <see cref="Iterations"/> set so that warmup and decay finish within the budget,
+    /// instead of the run being cut off mid-schedule.
+    /// </summary>
+    public bool FitScheduleToTime { get; init; }
+
     [JsonIgnore] public int EffectiveBatch => ImagesPerStep * GradientAccumulation;
 
     public float ResolvedLearningRate => LearningRate ?? BaseLearningRate * EffectiveBatch / 16f;

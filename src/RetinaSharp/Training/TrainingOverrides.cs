@@ -45,7 +45,23 @@ public sealed record TrainingOverrides
     public int? EvalEvery { get; init; }
     public int? CheckpointEvery { get; init; }
     public double? TimeBudgetSeconds { get; init; }
+
+    /// <summary>Fit the whole schedule into <see cref="TimeBudgetSeconds"/> (what <c>--time</c> asks for).</summary>
+    public bool? FitScheduleToTime { get; init; }
+
     public int? Patience { get; init; }
+
+    /// <summary>A duration as a command line gives it: "90s", "10m", "1.5h", or plain seconds.</summary>
+    public static double ParseDuration(string text)
+    {
+        var t = text.Trim().ToLowerInvariant();
+        double unit = t.EndsWith('h') ? 3600 : t.EndsWith('m') ? 60 : 1;
+        if (t.Length > 0 && char.IsLetter(t[^1])) t = t[..^1];
+        if (t.EndsWith('s') || !double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            || !(value > 0) || !double.IsFinite(value))
+            throw new ArgumentException($"'{text}' is not a duration: give a positive number with s, m or h (e.g. 10m).");
+        return value * unit;
+    }
 
     /// <summary>The recipe with these changes, sized for a training set of <paramref name="images"/> images in <paramref name="numClasses"/> classes.</summary>
     public TrainingOptions ApplyTo(TrainingOptions recipe, int images, int numClasses)
@@ -95,6 +111,7 @@ public sealed record TrainingOverrides
             CheckpointEvery = CheckpointEvery ?? recipe.CheckpointEvery,
             TimeBudgetSeconds = TimeBudgetSeconds ?? recipe.TimeBudgetSeconds,
             Patience = Patience ?? recipe.Patience,
+            FitScheduleToTime = FitScheduleToTime ?? recipe.FitScheduleToTime,
         };
     }
 }

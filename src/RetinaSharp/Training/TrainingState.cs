@@ -8,7 +8,8 @@ namespace RetinaSharp.Training;
 /// <param name="Loader">The next batch to read.</param>
 /// <param name="ElapsedSeconds">Training time so far, over every invocation.</param>
 /// <param name="SkippedImages">Images left out of batches because they could not be read.</param>
-public sealed record TrainingState(int Iteration, LoaderPosition Loader, double ElapsedSeconds = 0, int SkippedImages = 0)
+/// <param name="Iterations">The schedule's length, when it was fitted to a time budget during the run.</param>
+public sealed record TrainingState(int Iteration, LoaderPosition Loader, double ElapsedSeconds = 0, int SkippedImages = 0, int? Iterations = null)
 {
     public static TrainingState Start { get; } = new(0, default);
 

@@ -122,6 +122,23 @@ public sealed class TrainingHooksTests : IDisposable
     }
 
     [Fact]
+    public void A_time_budget_fits_the_whole_schedule()
+    {
+        var run = _dir["run-time"];
+        var options = Tiny(1_000_000) with { TimeBudgetSeconds = 6, FitScheduleToTime = true, LogEvery = 1000 };
+        var result = new Trainer(options, Dataset(), run).Run();
+        using var ck = RetinaSharp.Checkpoints.Checkpoint.Load(result.LastCheckpoint);
+        var state = TrainingState.FromJson(ck.Metadata.TrainerStateJson!, run);
+        // The length was measured and fitted (far below the million asked for) and kept for a resume.
+        Assert.NotNull(state.Iterations);
+        Assert.InRange(state.Iterations!.Value, 14, 999_999);
+        // A loaded machine may slow the later steps; then the budget still stops the run, otherwise the schedule ends first.
+        if (result.StopReason == StopReason.Completed) Assert.Equal(state.Iterations, result.Iterations);
+        else Assert.Equal(StopReason.TimeBudget, result.StopReason);
+        Assert.True(result.Elapsed.TotalSeconds < 6 + 5, $"ran {result.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Fact]
     public void Hook_state_survives_a_resume()
     {
         var run = _dir["run-state"];

@@ -31,3 +31,44 @@ public sealed class TrainingOverridesTests
         Assert.Throws<ArgumentException>(() => TrainingRecipes.Get("nonsense", 2));
     }
 }
+
+public sealed class DurationAndRecipeTests
+{
+    [Theory]
+    [InlineData("90s", 90)]
+    [InlineData("10m", 600)]
+    [InlineData("1.5h", 5400)]
+    [InlineData("45", 45)]
+    public void Durations_parse(string text, double seconds) => Assert.Equal(seconds, TrainingOverrides.ParseDuration(text));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("-5m")]
+    [InlineData("10ms")]
+    [InlineData("ten minutes")]
+    public void Bad_durations_are_refused(string text) =>
+        Assert.Contains("not a duration", Assert.Throws<ArgumentException>(() => TrainingOverrides.ParseDuration(text)).Message);
+
+    private static RetinaSharp.Data.InMemoryDetectionDataset Boxes(float side, int count = 20)
+    {
+        var samples = new List<(RetinaSharp.Data.SampleInfo, RetinaSharp.Data.ImageAnnotations, RetinaSharp.Imaging.RgbImage)>();
+        for (int i = 0; i < count; i++)
+            samples.Add((new RetinaSharp.Data.SampleInfo(i, $"i{i}", $"i{i}.png", new RetinaSharp.Structures.ImageSize(480, 640)),
+                new RetinaSharp.Data.ImageAnnotations([new RetinaSharp.Structures.Box(10, 10, 10 + side, 10 + side)], [0], [], []), new RetinaSharp.Imaging.RgbImage(640, 480)));
+        return new RetinaSharp.Data.InMemoryDetectionDataset(RetinaSharp.Data.ClassList.FromNames(["thing"]), samples);
+    }
+
+    [Fact]
+    public void From_scratch_recipes_move_their_anchors_to_the_objects()
+    {
+        // "small" resizes 640x480 to 512x384 (scale 0.8): 20 px boxes become 16 px, 100 px ones 80 px, 12 px ones 9.6 px.
+        Assert.Equal([16, 32, 64, 128, 256], TrainingRecipes.ForDataset("small", Boxes(20)).Model.AnchorSizes);
+        Assert.Equal([32, 64, 128, 256, 512], TrainingRecipes.ForDataset("small", Boxes(100)).Model.AnchorSizes);
+        Assert.Equal([8, 16, 32, 64, 128], TrainingRecipes.ForDataset("small", Boxes(12)).Model.AnchorSizes);
+        // The paper's recipe keeps torchvision's anchors, which pretrained weights expect.
+        Assert.Equal([32, 64, 128, 256, 512], TrainingRecipes.ForDataset("r50", Boxes(12)).Model.AnchorSizes);
+        Assert.Equal("small", TrainingRecipes.DefaultFor(pretrained: false));
+        Assert.Equal("r50", TrainingRecipes.DefaultFor(pretrained: true));
+        foreach (var name in TrainingRecipes.Names) TrainingRecipes.Get(name, 3).Validate();
+    }
+}
