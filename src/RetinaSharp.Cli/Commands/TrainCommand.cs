@@ -62,8 +62,10 @@ internal static class TrainCommand
         command.SetAction((pr, ct) => Task.FromResult(CliErrors.Run("train", () =>
         {
             var train = DatasetFactory.Open(new DatasetSpec(pr.GetValue(data)!) { Images = pr.GetValue(images), Classes = pr.GetValue(classes), Split = pr.GetValue(split) });
+            // A VOC or CSV validation set is read with the training set's classes, so labels agree.
             IDetectionDataset? valSet = pr.GetValue(val) is string v
-                ? DatasetFactory.Open(new DatasetSpec(v) { Images = pr.GetValue(valImages), Classes = pr.GetValue(classes), Split = pr.GetValue(valSplit) })
+                ? DatasetFactory.Open(new DatasetSpec(v) { Images = pr.GetValue(valImages), Classes = pr.GetValue(classes), Split = pr.GetValue(valSplit) },
+                    new DatasetOptions { ClassNames = [.. train.Classes.Select(c => c.Name)] })
                 : null;
             var dir = pr.GetValue(outDir)!;
             TrainingOptions recipe = pr.GetValue(config) is string cf ? TrainingOptions.FromJson(File.ReadAllText(cf), cf)

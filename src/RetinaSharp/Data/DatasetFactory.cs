@@ -19,9 +19,9 @@ public static class DatasetFactory
                 if (spec.Classes is not null) options = options with { ClassNames = ReadClassNames(spec.Classes) };
                 return VocDetectionDataset.Open(spec.Path, spec.Split ?? "trainval", options);
             case DatasetFormat.Csv:
-                var classes = spec.Classes ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(spec.Path))!, "classes.csv");
-                if (spec.Classes is null && !File.Exists(classes))
-                    throw new FileNotFoundException($"{spec.Path}: a CSV data set needs a classes file (class,id per line); none given and {classes} does not exist.", classes);
+                // Without a classes file (given, or classes.csv beside the data), the classes come from the options or the file itself.
+                var beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(spec.Path))!, "classes.csv");
+                var classes = spec.Classes ?? (File.Exists(beside) ? beside : null);
                 return CsvDetectionDataset.Open(spec.Path, classes, options);
             default:
                 throw new ArgumentOutOfRangeException(nameof(spec), $"Unknown data set format {format}.");

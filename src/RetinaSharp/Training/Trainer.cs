@@ -142,7 +142,7 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
         bool resumed = resume && File.Exists(LastCheckpointPath);
         if (resumed) state = Restore(model, optimizer);
         else AtomicFile.WriteAllText(Path.Combine(OutputDirectory, "config.json"), Options.ToJson());
-        if (state.Iterations is int fitted && fitted != Options.Iterations) Options = Options with { Iterations = fitted };
+        if (state.Iterations is int fitted && fitted != Options.Iterations) Options = Options with { Iterations = fitted, WarmupIterations = state.WarmupIterations ?? Options.WarmupIterations };
         _schedule = BuildSchedule();
         Iteration = state.Iteration;
         _position = state.Loader;
@@ -195,7 +195,9 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
     public void FitSchedule(int iterations)
     {
         if (iterations <= Iteration) throw new ArgumentOutOfRangeException(nameof(iterations), $"The run is already at iteration {Iteration}.");
-        Options = Options with { Iterations = iterations };
+        // The warmup keeps its share of the run, so a short budget is not spent warming up.
+        int warmup = (int)Math.Round((double)Options.WarmupIterations * iterations / Options.Iterations);
+        Options = Options with { Iterations = iterations, WarmupIterations = Math.Min(Options.WarmupIterations, warmup) };
         _schedule = BuildSchedule();
         Observer?.OnMessage($"The schedule now spans {iterations} iterations.");
     }
@@ -270,7 +272,7 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
             ClassNames = [.. Dataset.Classes.Select(c => c.Name)],
             CategoryIds = [.. Dataset.Classes.Select(c => c.CategoryId)],
             TrainingOptionsJson = Options.ToJson(),
-            TrainerStateJson = new TrainingState(Iteration, _position, ElapsedSeconds, SkippedImages, Options.Iterations).ToJson(),
+            TrainerStateJson = new TrainingState(Iteration, _position, ElapsedSeconds, SkippedImages, Options.Iterations, Options.WarmupIterations).ToJson(),
             HookStates = hookStates,
         };
         Checkpoint.Save(LastCheckpointPath, Model, Optimizer, metadata);

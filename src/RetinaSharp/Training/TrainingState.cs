@@ -8,8 +8,10 @@ namespace RetinaSharp.Training;
 /// <param name="Loader">The next batch to read.</param>
 /// <param name="ElapsedSeconds">Training time so far, over every invocation.</param>
 /// <param name="SkippedImages">Images left out of batches because they could not be read.</param>
-/// <param name="Iterations">The schedule's length, when it was fitted to a time budget during the run.</param>
-public sealed record TrainingState(int Iteration, LoaderPosition Loader, double ElapsedSeconds = 0, int SkippedImages = 0, int? Iterations = null)
+/// <param name="Iterations">The schedule's length, which a time budget may have fitted during the run.</param>
+/// <param name="WarmupIterations">The warmup's length, fitted with it.</param>
+public sealed record TrainingState(int Iteration, LoaderPosition Loader, double ElapsedSeconds = 0, int SkippedImages = 0, int? Iterations = null,
+    int? WarmupIterations = null)
 {
     public static TrainingState Start { get; } = new(0, default);
 

@@ -150,3 +150,42 @@ public sealed class CsvDatasetTests : IDisposable
         Assert.Contains("line 2: class id 0 is already used", Assert.Throws<InvalidDataException>(() => CsvDetectionDataset.ReadClasses(sameId)).Message);
     }
 }
+
+public sealed class CsvHeaderTests
+{
+    [Fact]
+    public void A_header_row_maps_columns_by_name_and_the_classes_come_from_the_file()
+    {
+        using var dir = new RetinaSharp.Testing.TempDir();
+        dir.WritePng("b.png", 40, 30);
+        dir.WritePng("a.png", 40, 30);
+        // The TensorFlow tools' column order, with the class before the corners.
+        var csv = dir.Write("labels.csv", "filename,width,height,class,xmin,ymin,xmax,ymax\nb.png,40,30,raccoon,1,2,11,12\na.png,40,30,dog,5,6,25,26\na.png,40,30,raccoon,0,0,4,4\n");
+        var ds = (CsvDetectionDataset)DatasetFactory.Open(new DatasetSpec(csv));
+        Assert.Equal(["dog", "raccoon"], ds.Classes.Select(c => c.Name));
+        Assert.Equal([1L, 2L], ds.Classes.Select(c => c.CategoryId));
+        Assert.Equal(2, ds.Count);
+        Assert.Equal("b.png", ds.GetInfo(0).Key);
+        Assert.Equal([new Box(1, 2, 11, 12)], ds.GetAnnotations(0).Boxes);
+        Assert.Equal([1], ds.GetAnnotations(0).Labels);
+        Assert.Equal([new Box(5, 6, 25, 26), new Box(0, 0, 4, 4)], ds.GetAnnotations(1).Boxes);
+        Assert.Equal([0, 1], ds.GetAnnotations(1).Labels);
+        Assert.Equal(0, ds.Report.ErrorCount);
+        // A validation set takes the training set's classes.
+        var val = dir.Write("val.csv", "filename,width,height,class,xmin,ymin,xmax,ymax\na.png,40,30,raccoon,1,1,9,9\n");
+        var v = DatasetFactory.Open(new DatasetSpec(val), new DatasetOptions { ClassNames = ["dog", "raccoon"] });
+        Assert.Equal([1], v.GetAnnotations(0).Labels);
+    }
+
+    [Fact]
+    public void A_row_with_the_wrong_number_of_fields_is_named()
+    {
+        using var dir = new RetinaSharp.Testing.TempDir();
+        dir.WritePng("a.png", 40, 30);
+        var csv = dir.Write("labels.csv", "filename,class,xmin,ymin,xmax,ymax\na.png,cat,1,2,3\n");
+        var ds = DatasetFactory.Open(new DatasetSpec(csv), new DatasetOptions { ClassNames = ["cat"] });
+        var p = Assert.Single(ds.Report.Problems);
+        Assert.Equal("line 2", p.Item);
+        Assert.Contains("expected 6 fields as the header names, found 5", p.Message);
+    }
+}

@@ -45,7 +45,10 @@ public sealed class DatasetFactoryTests
         Directory.CreateDirectory(dir["folder"]);
         Assert.Contains("Pascal VOC layout", Assert.Throws<InvalidDataException>(() => DatasetFactory.DetectFormat(dir["folder"])).Message);
         var csv = dir.Write("alone/train.csv", "a.png,,,,,\n");
-        Assert.Contains("classes file", Assert.Throws<FileNotFoundException>(() => DatasetFactory.Open(new DatasetSpec(csv))).Message);
+        // Only images without boxes and no classes file: nothing says what the classes are.
+        var noClass = Assert.Throws<InvalidDataException>(() => DatasetFactory.Open(new DatasetSpec(csv))).Message;
+        Assert.Contains("train.csv", noClass);
+        Assert.Contains("no classes file", noClass);
         Assert.Throws<FileNotFoundException>(() => DatasetFactory.DetectFormat(dir["nothing.json"]));
     }
 }

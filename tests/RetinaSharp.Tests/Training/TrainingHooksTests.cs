@@ -132,6 +132,8 @@ public sealed class TrainingHooksTests : IDisposable
         // The length was measured and fitted (far below the million asked for) and kept for a resume.
         Assert.NotNull(state.Iterations);
         Assert.InRange(state.Iterations!.Value, 14, 999_999);
+        // The one warmup step of a million-step plan keeps its share: round(1 · N / 1e6) = 0.
+        Assert.Equal(0, state.WarmupIterations);
         // A loaded machine may slow the later steps; then the budget still stops the run, otherwise the schedule ends first.
         if (result.StopReason == StopReason.Completed) Assert.Equal(state.Iterations, result.Iterations);
         else Assert.Equal(StopReason.TimeBudget, result.StopReason);

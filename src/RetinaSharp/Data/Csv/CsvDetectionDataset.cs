@@ -10,6 +10,13 @@ namespace RetinaSharp.Data.Csv;
 /// are 0..K−1 in increasing id order (the identity when ids are already 0..K−1, as
 /// keras-retinanet expects). Unlike keras-retinanet, coordinates may have decimals. Images come
 /// in order of first appearance and their ids are those positions.
+/// <para>
+/// A first row of column names (e.g. <c>filename,width,height,class,xmin,ymin,xmax,ymax</c>, as
+/// the TensorFlow object-detection tools write) is recognised and its columns are used by name, in
+/// any order. Without a classes file, the class names found in the file become the classes in
+/// ordinal order (or <see cref="DatasetOptions.ClassNames"/> when given, e.g. a training set's
+/// classes for its validation set), with category ids 1..K.
+/// </para>
 /// </summary>
 public sealed class CsvDetectionDataset : DetectionDataset
 {
@@ -18,10 +25,16 @@ public sealed class CsvDetectionDataset : DetectionDataset
     {
     }
 
-    public static CsvDetectionDataset Open(string annotationFile, string classesFile, DatasetOptions? options = null)
+    /// <param name="classesFile">The class,id file; null to take the classes from <see cref="DatasetOptions.ClassNames"/> or from the file.</param>
+    public static CsvDetectionDataset Open(string annotationFile, string? classesFile, DatasetOptions? options = null)
     {
         options ??= DatasetOptions.Default;
-        var classes = ReadClasses(classesFile);
+        var text = ReadText(annotationFile);
+        var columns = HeaderColumns(text);
+        var classes = classesFile is not null ? ReadClasses(classesFile)
+            : options.ClassNames is { } given ? ClassList.FromNames(given)
+            : ClassList.FromNames(NamesIn(text, columns, annotationFile));
+        var classesSource = classesFile ?? "the class list";
         var report = new DatasetReport();
         var log = new ProblemLog(options.Policy, report);
         var file = annotationFile;
@@ -29,11 +42,25 @@ public sealed class CsvDetectionDataset : DetectionDataset
 
         var drafts = new List<SampleDraft>();
         var byPath = new Dictionary<string, SampleDraft>(StringComparer.Ordinal);
-        var reader = new CsvRecordReader(ReadText(annotationFile));
+        var reader = new CsvRecordReader(text);
         var fields = new List<string>(6);
-        while (reader.Read(fields, out var error))
+        var raw = new List<string>(8);
+        bool header = columns is not null;
+        while (reader.Read(columns is null ? fields : raw, out var error))
         {
             var item = $"line {reader.RecordLine}";
+            if (header)
+            {
+                header = false;
+                continue;
+            }
+            if (columns is not null)
+            {
+                if (error is null && raw.Count == 1 && raw[0].Length == 0) continue;
+                if (error is null && raw.Count != columns.Width) error = $"expected {columns.Width} fields as the header names, found {raw.Count}";
+                fields.Clear();
+                if (error is null) foreach (int c in columns.Order) fields.Add(raw[c]);
+            }
             if (error is null && fields.Count == 1 && fields[0].Length == 0) continue;
             var path = fields.Count > 0 ? fields[0] : "";
             SampleDraft? draft = null;
@@ -66,7 +93,7 @@ public sealed class CsvDetectionDataset : DetectionDataset
             }
             if (!classes.TryGetLabelByName(fields[5], out int label))
             {
-                draft.Fail(log, ProblemKind.UnknownClass, file, item, $"class \"{fields[5]}\" is not in {classesFile}; image left out");
+                draft.Fail(log, ProblemKind.UnknownClass, file, item, $"class \"{fields[5]}\" is not in {classesSource}; image left out");
                 continue;
             }
             draft.Add(box, label, ignore: false, item);
@@ -77,6 +104,53 @@ public sealed class CsvDetectionDataset : DetectionDataset
                 if (!draft.IsBad) draft.CheckFile(options.ImageReader, log);
         var (infos, annotations) = Finish(drafts, log);
         return new CsvDetectionDataset(file, classes, infos, annotations, options, report);
+    }
+
+    /// <summary>Where path, x1, y1, x2, y2 and class are in a file with a header row.</summary>
+    private sealed record Columns(int[] Order, int Width);
+
+    private static readonly string[][] ColumnNames =
+    [
+        ["filename", "file_name", "file", "path", "image", "image_path", "img"],
+        ["xmin", "x1", "left", "x_min"],
+        ["ymin", "y1", "top", "y_min"],
+        ["xmax", "x2", "right", "x_max"],
+        ["ymax", "y2", "bottom", "y_max"],
+        ["class", "label", "category", "class_name", "name"],
+    ];
+
+    /// <summary>The columns named by a header row, or null when the first row is data.</summary>
+    private static Columns? HeaderColumns(string text)
+    {
+        var reader = new CsvRecordReader(text);
+        var first = new List<string>();
+        if (!reader.Read(first, out var error) || error is not null) return null;
+        var order = new int[ColumnNames.Length];
+        for (int k = 0; k < order.Length; k++)
+        {
+            order[k] = -1;
+            for (int c = 0; c < first.Count && order[k] < 0; c++)
+                if (Array.IndexOf(ColumnNames[k], first[c].Trim().ToLowerInvariant()) >= 0) order[k] = c;
+            if (order[k] < 0) return null;
+        }
+        return new Columns(order, first.Count);
+    }
+
+    /// <summary>The class names used in the file, in ordinal order.</summary>
+    private static List<string> NamesIn(string text, Columns? columns, string file)
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        var reader = new CsvRecordReader(text);
+        var fields = new List<string>();
+        bool header = columns is not null;
+        int classColumn = columns?.Order[5] ?? 5;
+        while (reader.Read(fields, out var error))
+        {
+            if (header) { header = false; continue; }
+            if (error is null && fields.Count > classColumn && fields[classColumn].Length > 0) names.Add(fields[classColumn]);
+        }
+        if (names.Count == 0) throw new InvalidDataException($"{file}: names no class, and no classes file was given");
+        return [.. names];
     }
 
     /// <summary>Reads a <c>class,id</c> file. Any problem in it is fatal: labels cannot be guessed.</summary>
