@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using RetinaSharp.Data;
+using RetinaSharp.Evaluation;
 
 namespace RetinaSharp.Cli.Commands;
 
@@ -24,12 +25,16 @@ internal static class DataCommand
         var classes = new Option<string>("--classes") { Description = "CSV: the class,id file (default: classes.csv beside it). VOC: class names, one per line." };
         var split = new Option<string>("--split") { Description = "VOC: the split in ImageSets/Main (default: trainval)." };
         var noDecode = new Option<bool>("--no-decode") { Description = "Check files exist but do not decode every image." };
+        var recipe = new Option<string?>("--recipe") { Description = "Also print anchor coverage at this training recipe's input size (tiny, small, medium, r50, …)." };
+        var anchors = new Option<string?>("--anchors") { Description = "auto: fit anchor sizes and ratios to the boxes and print coverage before and after (needs --recipe)." };
         var command = new Command("check", "Read a data set, decode every image, and print a summary and the problems found.");
         command.Arguments.Add(dataset);
         command.Options.Add(images);
         command.Options.Add(classes);
         command.Options.Add(split);
         command.Options.Add(noDecode);
+        command.Options.Add(recipe);
+        command.Options.Add(anchors);
         command.SetAction(pr =>
         {
             var spec = new DatasetSpec(pr.GetValue(dataset)!)
@@ -38,13 +43,13 @@ internal static class DataCommand
                 Classes = pr.GetValue(classes),
                 Split = pr.GetValue(split),
             };
-            return Check(spec, decode: !pr.GetValue(noDecode), Console.Out, Console.Error);
+            return Check(spec, decode: !pr.GetValue(noDecode), Console.Out, Console.Error, pr.GetValue(recipe), pr.GetValue(anchors) == "auto");
         });
         return command;
     }
 
     /// <summary>Exit code 0 when no errors were found, 1 when some were, 2 when the data set cannot be opened at all.</summary>
-    internal static int Check(DatasetSpec spec, bool decode, TextWriter output, TextWriter progressOutput)
+    internal static int Check(DatasetSpec spec, bool decode, TextWriter output, TextWriter progressOutput, string? recipe = null, bool fitAnchors = false)
     {
         IDetectionDataset ds;
         try
@@ -78,6 +83,16 @@ internal static class DataCommand
         }
 
         Print(ds, DatasetStatistics.Compute(ds), output);
+        if (recipe != null)
+        {
+            var config = Training.TrainingRecipes.ForDataset(recipe, ds).Model;
+            PrintCoverage(config, AnchorCoverage.Compute(ds, config), $"anchor coverage at {recipe}'s input size", output);
+            if (fitAnchors)
+            {
+                var fitted = AnchorCoverage.Fit(ds, config);
+                PrintCoverage(fitted, AnchorCoverage.Compute(ds, fitted), "anchor coverage with anchors fitted to the boxes (retina train --anchors auto)", output);
+            }
+        }
         return ds.Report.ErrorCount > 0 ? 1 : 0;
     }
 
@@ -113,6 +128,21 @@ internal static class DataCommand
         for (int i = 0; i < problems.Count && i < ProblemsShown; i++)
             o.WriteLine($"  {(problems[i].Severity == ProblemSeverity.Error ? "error" : "warning")}: {problems[i]}");
         if (problems.Count > ProblemsShown) o.WriteLine($"  ... and {problems.Count - ProblemsShown} more");
+    }
+
+    private static void PrintCoverage(Models.RetinaNetConfig config, IReadOnlyList<AnchorCoverageBucket> buckets, string title, TextWriter o)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        o.WriteLine(string.Format(ci, "{0} ({1} px, max {2}; anchors {3}, ratios {4}):", title, config.MinSize, config.MaxSize,
+            string.Join("/", config.AnchorSizes), string.Join("/", config.AspectRatios.Select(r => r.ToString("G3", ci)))));
+        o.WriteLine(string.Format(ci, "  {0,9}  {1,7}  {2,12}  {3,12}  {4,12}", "box size", "boxes", $"IoU>={config.ForegroundIou}", $"[{config.BackgroundIou},{config.ForegroundIou})", $"<{config.BackgroundIou}"));
+        foreach (var b in buckets)
+        {
+            if (b.Boxes == 0) continue;
+            string range = double.IsPositiveInfinity(b.MaxSize) ? $">= {b.MinSize}" : b.MinSize == 0 ? $"< {b.MaxSize}" : $"{b.MinSize}-{b.MaxSize}";
+            o.WriteLine(string.Format(ci, "  {0,9}  {1,7}  {2,11:P1}  {3,12:P1}  {4,12:P1}", range, b.Boxes, (double)b.Positive / b.Boxes, (double)b.Between / b.Boxes, (double)b.Below / b.Boxes));
+        }
+        o.WriteLine(string.Format(ci, "  boxes with a positive anchor: {0:P1}", AnchorCoverage.PositiveShare(buckets)));
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and lose the order).</summary>

@@ -17,6 +17,9 @@ internal static class TrainCommand
         var images = new Option<string?>("--images") { Description = "Image folder of the training set (default: the JSON's folder)." };
         var val = new Option<string?>("--val") { Description = "Validation set (COCO JSON, VOC folder with its test split, or CSV) evaluated with the COCO metrics during and after training." };
         var recipeName = new Option<string?>("--recipe") { Description = $"Starting recipe: {string.Join(", ", TrainingRecipes.Names)} (default: r50 with --weights or --backbone-weights, small from scratch); other options change it." };
+        var anchorSizes = new Option<int[]?>("--anchor-sizes") { Description = "Base anchor size of P3..P7 (5 values).", AllowMultipleArgumentsPerToken = true };
+        var aspectRatios = new Option<double[]?>("--aspect-ratios") { Description = "Anchor aspect ratios h/w.", AllowMultipleArgumentsPerToken = true };
+        var fitAnchors = new Option<string?>("--anchors") { Description = "auto: fit anchor sizes and ratios to the training boxes before training (see retina data check --recipe)." };
         var time = new Option<string?>("--time") { Description = "Fit the whole schedule into this much training time: 90s, 10m, 1.5h." };
         var valSplit = new Option<string>("--val-split") { Description = "Image set of a VOC validation folder.", DefaultValueFactory = _ => "test" };
         var patience = new Option<int?>("--patience") { Description = "Stop after this many evaluations without a better AP (needs --val)." };
@@ -55,7 +58,7 @@ internal static class TrainCommand
         var ckEvery = new Option<int?>("--checkpoint-every");
         var command = new Command("train", "Train a RetinaNet on a COCO, VOC or CSV data set (a from-scratch recipe by default, the paper's with pretrained weights).")
         {
-            data, classes, split, images, val, valSplit, valImages, patience, recipeName, time, outDir, config, resume, arch, width, norm, weights, backboneWeights, trainable, batch, accum,
+            data, classes, split, images, val, valSplit, valImages, patience, recipeName, time, anchorSizes, aspectRatios, fitAnchors, outDir, config, resume, arch, width, norm, weights, backboneWeights, trainable, batch, accum,
             iterations, epochs, lr, optimizer, momentum, wd, warmup, schedule, steps, clip, minSizes, maxSize, flip, alpha, gamma, clsLoss, boxLoss,
             threads, seed, evalEvery, ckEvery,
         };
@@ -81,10 +84,16 @@ internal static class TrainCommand
                 WarmupIterations = pr.GetValue(warmup), Schedule = pr.GetValue(schedule), LrSteps = pr.GetValue(steps), GradientClipNorm = pr.GetValue(clip),
                 FlipProbability = pr.GetValue(flip), Threads = pr.GetValue(threads), Seed = pr.GetValue(seed), EvalEvery = pr.GetValue(evalEvery),
                 CheckpointEvery = pr.GetValue(ckEvery), Patience = pr.GetValue(patience),
+                AnchorSizes = pr.GetValue(anchorSizes), AspectRatios = pr.GetValue(aspectRatios),
                 TimeBudgetSeconds = pr.GetValue(time) is string ts ? TrainingOverrides.ParseDuration(ts) : null,
                 FitScheduleToTime = pr.GetValue(time) is not null ? true : null,
             };
             var o = overrides.ApplyTo(recipe, train.Count, train.Classes.Count);
+            if (pr.GetValue(fitAnchors) is string fa)
+            {
+                if (fa != "auto") throw new ArgumentException($"--anchors takes 'auto', not '{fa}'.");
+                o = o with { Model = AnchorCoverage.Fit(train, o.Model) };
+            }
             if (o.Patience > 0 && valSet == null) throw new ArgumentException("--patience needs a validation set (--val).");
             RunSummary.Print(Console.Out, train, valSet, o, dir);
             var observer = new ConsoleTrainingObserver();

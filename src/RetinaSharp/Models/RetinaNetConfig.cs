@@ -132,6 +132,10 @@ public sealed record RetinaNetConfig
         if (NumClasses <= 0) throw new ArgumentException($"NumClasses must be positive, got {NumClasses}.");
         if (AnchorSizes.Length != 5) throw new ArgumentException($"AnchorSizes needs one size per level P3–P7 (5), got {AnchorSizes.Length}.");
         if (AnchorScales.Length == 0 || AspectRatios.Length == 0) throw new ArgumentException("At least one anchor scale and one aspect ratio are needed.");
+        foreach (var size in AnchorSizes)
+            if (size <= 0) throw new ArgumentException($"AnchorSizes must be positive, got {size}.");
+        foreach (var ratio in AspectRatios)
+            if (!(ratio > 0) || !double.IsFinite(ratio)) throw new ArgumentException($"AspectRatios must be positive, got {ratio}.");
         if (BackgroundIou > ForegroundIou) throw new ArgumentException($"BackgroundIou {BackgroundIou} must not exceed ForegroundIou {ForegroundIou}.");
         if (MinSize <= 0 || MaxSize < MinSize) throw new ArgumentException($"Invalid input sizes: MinSize {MinSize}, MaxSize {MaxSize}.");
         if (FpnChannels <= 0 || HeadDepth < 0) throw new ArgumentException("FpnChannels must be positive and HeadDepth non-negative.");

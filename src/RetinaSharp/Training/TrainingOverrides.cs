@@ -4,8 +4,9 @@ using RetinaSharp.Models.Backbones;
 namespace RetinaSharp.Training;
 
 /// <summary>
-/// Changes to a recipe, as a command line gives them: every field left null keeps the recipe's
-/// value. <see cref="ApplyTo"/> is the one place options are merged.
+/// Changes to a recipe, as a command line gives them: every field left null (or an empty list, which
+/// is what a parser gives for an option that was not used) keeps the recipe's value.
+/// <see cref="ApplyTo"/> is the one place options are merged.
 /// </summary>
 public sealed record TrainingOverrides
 {
@@ -14,6 +15,8 @@ public sealed record TrainingOverrides
     public NormKind? BackboneNorm { get; init; }
     public int? TrainableBackboneLayers { get; init; }
     public int? MaxSize { get; init; }
+    public int[]? AnchorSizes { get; init; }
+    public double[]? AspectRatios { get; init; }
 
     /// <summary>Training short sides; the largest is also the evaluation size.</summary>
     public int[]? MinSizes { get; init; }
@@ -75,6 +78,8 @@ public sealed record TrainingOverrides
             TrainableBackboneLayers = TrainableBackboneLayers ?? m.TrainableBackboneLayers,
             NumClasses = numClasses,
             MaxSize = MaxSize ?? m.MaxSize,
+            AnchorSizes = AnchorSizes is { Length: > 0 } anchors ? anchors : m.AnchorSizes,
+            AspectRatios = AspectRatios is { Length: > 0 } ratios ? ratios : m.AspectRatios,
             MinSize = MinSizes is { Length: > 0 } ms ? ms.Max() : m.MinSize,
             FocalAlpha = FocalAlpha ?? m.FocalAlpha,
             FocalGamma = FocalGamma ?? m.FocalGamma,
@@ -101,7 +106,7 @@ public sealed record TrainingOverrides
             WeightDecay = WeightDecay ?? recipe.WeightDecay,
             WarmupIterations = WarmupIterations ?? recipe.WarmupIterations,
             Schedule = Schedule ?? recipe.Schedule,
-            LrSteps = LrSteps ?? recipe.LrSteps,
+            LrSteps = LrSteps is { Length: > 0 } lrSteps ? lrSteps : recipe.LrSteps,
             GradientClipNorm = GradientClipNorm ?? recipe.GradientClipNorm,
             TrainMinSizes = MinSizes is { Length: > 0 } sizes ? sizes : recipe.TrainMinSizes,
             HorizontalFlipProbability = FlipProbability ?? recipe.HorizontalFlipProbability,

@@ -21,6 +21,17 @@ public sealed class TrainingOverridesTests
     }
 
     [Fact]
+    public void Empty_lists_keep_the_recipe_s_values()
+    {
+        var recipe = TrainingRecipes.Get("paper", numClasses: 2) with { LrSteps = [100, 200] };
+        var merged = new TrainingOverrides { MinSizes = [], LrSteps = [], AnchorSizes = [], AspectRatios = [] }.ApplyTo(recipe, 10, 2);
+        Assert.Equal([100L, 200L], merged.LrSteps!);
+        Assert.Equal(recipe.TrainMinSizes, merged.TrainMinSizes);
+        Assert.Equal(recipe.Model.AnchorSizes, merged.Model.AnchorSizes);
+        Assert.Equal(recipe.Model.AspectRatios, merged.Model.AspectRatios);
+    }
+
+    [Fact]
     public void Epochs_become_iterations_of_the_effective_batch()
     {
         var recipe = TrainingRecipes.Get("paper", numClasses: 2);
