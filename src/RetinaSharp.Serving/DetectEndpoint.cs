@@ -17,6 +17,9 @@ internal sealed class DetectEndpoint
     private readonly DetectionBatcher _batcher;
     private readonly ServeOptions _options;
     private readonly BearerTokenCheck _auth;
+    private readonly ImageDecodeOptions _decodeOptions;
+    // Decoding is CPU work on pool threads; as many at once as there are cores keeps Kestrel responsive.
+    private readonly SemaphoreSlim _decoding = new(Environment.ProcessorCount);
 
     public DetectEndpoint(RetinaNetDetector detector, DetectionBatcher batcher, ServeOptions options)
     {
@@ -24,6 +27,7 @@ internal sealed class DetectEndpoint
         _batcher = batcher;
         _options = options;
         _auth = new BearerTokenCheck(options.Token);
+        _decodeOptions = ImageDecodeOptions.Default with { MaxPixels = options.MaxImagePixels };
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -59,21 +63,41 @@ internal sealed class DetectEndpoint
         }
         catch (BadHttpRequestException e)
         {
-            // Kestrel's own limits (body size, data rate) surface here while reading.
+            // Kestrel's own limits (body size, data rate) surface here while reading; its body limit
+            // can trip first when more has arrived than the reader has taken.
             response.Headers.Connection = "close";
-            await WriteErrorAsync(context, e.StatusCode, e.Message);
+            await WriteErrorAsync(context, e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? UploadReader.TooLargeMessage(_options.MaxUploadBytes) : e.Message);
+            return;
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            // The client left or broke off the upload; when it is gone there is nobody to answer.
+            if (!context.RequestAborted.IsCancellationRequested)
+                await WriteErrorAsync(context, StatusCodes.Status400BadRequest, $"The upload broke off: {e.Message}");
             return;
         }
 
         RgbImage image;
         try
         {
-            image = ImageFile.Decode(upload.Span);
+            await _decoding.WaitAsync(context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        try
+        {
+            image = ImageFile.Decode(upload.Span, _decodeOptions);
         }
         catch (InvalidImageException e)
         {
             await WriteErrorAsync(context, StatusCodes.Status400BadRequest, e.Message);
             return;
+        }
+        finally
+        {
+            _decoding.Release();
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -102,9 +126,14 @@ internal sealed class DetectEndpoint
                 $"No result within the request timeout of {_options.RequestTimeout.TotalSeconds:0.###} s.");
             return;
         }
+        catch (Exception e)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status500InternalServerError, $"Detection failed: {e.Message}");
+            return;
+        }
 
         var body = ToResponse(found, query, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        await response.WriteAsJsonAsync(body, ServingJsonContext.Default.DetectionResponse, "application/json; charset=utf-8", context.RequestAborted);
+        await response.WriteAsJsonAsync(body, ServingJsonContext.Api.DetectionResponse, "application/json; charset=utf-8", context.RequestAborted);
     }
 
     private DetectionResponse ToResponse(ImageDetections found, DetectQuery query, double milliseconds)
@@ -123,6 +152,6 @@ internal sealed class DetectEndpoint
     public static Task WriteErrorAsync(HttpContext context, int statusCode, string message)
     {
         context.Response.StatusCode = statusCode;
-        return context.Response.WriteAsJsonAsync(new ErrorResponse(message), ServingJsonContext.Default.ErrorResponse, "application/json; charset=utf-8");
+        return context.Response.WriteAsJsonAsync(new ErrorResponse(message), ServingJsonContext.Api.ErrorResponse, "application/json; charset=utf-8");
     }
 }

@@ -112,12 +112,29 @@ internal sealed class DetectionBatcher : IDisposable
             var found = _detector.Detect(images);
             for (int i = 0; i < batch.Count; i++) batch[i].Complete(found[i]);
         }
+        catch (Exception) when (batch.Count > 1)
+        {
+            // One image the detector cannot take must not fail its batch mates: alone, each gets
+            // the result it would have had in the batch, or its own error.
+            foreach (var job in batch) RunAlone(job);
+        }
         catch (Exception e)
         {
-            // One bad batch must not stop the service; its requests get 500 and the worker goes on.
-            foreach (var job in batch) job.Fail(e);
+            batch[0].Fail(e);
         }
         BatchCompleted?.Invoke(batch.Count);
+    }
+
+    private void RunAlone(DetectionJob job)
+    {
+        try
+        {
+            job.Complete(_detector.Detect([job.Image])[0]);
+        }
+        catch (Exception e)
+        {
+            job.Fail(e);
+        }
     }
 
     /// <summary>Blocks until a job can be read (true), the queue is completed and empty (false) or the wait times out (false).</summary>

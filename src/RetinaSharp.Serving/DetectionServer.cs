@@ -144,7 +144,7 @@ public sealed class DetectionServer : IAsyncDisposable
     {
         context.Response.StatusCode = _stopping ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
         var body = new HealthResponse(_stopping ? "stopping" : "ok", _detector.ClassNames.Count, Options.MaxBatch);
-        return context.Response.WriteAsJsonAsync(body, ServingJsonContext.Default.HealthResponse, "application/json; charset=utf-8");
+        return context.Response.WriteAsJsonAsync(body, ServingJsonContext.Api.HealthResponse, "application/json; charset=utf-8");
     }
 
     private Task MetricsAsync(HttpContext context)

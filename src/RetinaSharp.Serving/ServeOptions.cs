@@ -23,6 +23,12 @@ public sealed record ServeOptions
     /// <summary>Largest accepted image upload in bytes.</summary>
     public long MaxUploadBytes { get; init; } = 20L << 20;
 
+    /// <summary>
+    /// Largest decoded image (width × height) accepted. Decoded images wait in the queue, so this
+    /// times <see cref="MaxQueue"/> bounds their memory; a small compressed file can declare a huge image.
+    /// </summary>
+    public long MaxImagePixels { get; init; } = 40_000_000;
+
     /// <summary>How long a request may wait in the queue and in the detector before it is answered 504.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -45,6 +51,7 @@ public sealed record ServeOptions
         if (MaxBatch < 1) throw new ArgumentException($"MaxBatch must be at least 1, got {MaxBatch}.");
         if (MaxQueue < 1) throw new ArgumentException($"MaxQueue must be at least 1, got {MaxQueue}.");
         if (MaxUploadBytes < 1) throw new ArgumentException($"MaxUploadBytes must be positive, got {MaxUploadBytes}.");
+        if (MaxImagePixels < 1) throw new ArgumentException($"MaxImagePixels must be positive, got {MaxImagePixels}.");
         if (RequestTimeout <= TimeSpan.Zero) throw new ArgumentException($"RequestTimeout must be positive, got {RequestTimeout}.");
         if (BatchWindow < TimeSpan.Zero) throw new ArgumentException($"BatchWindow must not be negative, got {BatchWindow}.");
     }

@@ -84,8 +84,9 @@ internal static class UploadReader
         return buffer.AsMemory(0, length);
     }
 
-    private static UploadException TooLarge(long maxBytes) =>
-        new(StatusCodes.Status413PayloadTooLarge, $"The upload is larger than the limit of {maxBytes} bytes.");
+    private static UploadException TooLarge(long maxBytes) => new(StatusCodes.Status413PayloadTooLarge, TooLargeMessage(maxBytes));
+
+    public static string TooLargeMessage(long maxBytes) => $"The upload is larger than the limit of {maxBytes} bytes.";
 
     private static string UnsupportedMessage(string? contentType) =>
         $"Unsupported content type '{contentType}': send the image as {string.Join(", ", RawTypes)}, or as the field \"image\" of multipart/form-data.";

@@ -41,6 +41,19 @@ public sealed class BadInputTests(TinyModel model)
     }
 
     [Fact]
+    public async Task An_image_over_the_pixel_limit_is_400_before_it_is_decoded()
+    {
+        await using var running = await RunningServer.StartAsync(model, new ServeOptions { MaxImagePixels = 64 * 64 });
+        using (var r = await running.DetectAsync(model.Pngs[0]))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+            Assert.Contains("4096", await ErrorOf(r));
+        }
+        using (var r = await running.DetectAsync(model.Pngs[1]))
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+    }
+
+    [Fact]
     public async Task Wrong_or_missing_content_types_are_415()
     {
         await using var running = await RunningServer.StartAsync(model);

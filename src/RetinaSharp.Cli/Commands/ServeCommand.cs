@@ -18,14 +18,16 @@ internal static class ServeCommand
         var maxBatch = new Option<int>("--max-batch") { Description = "Most images per detector call.", DefaultValueFactory = _ => 8 };
         var maxQueue = new Option<int>("--max-queue") { Description = "Requests that may wait; more are answered 503.", DefaultValueFactory = _ => 64 };
         var maxUpload = new Option<int>("--max-upload-mb") { Description = "Largest image upload in MiB (413 beyond).", DefaultValueFactory = _ => 20 };
+        var maxMegapixels = new Option<double>("--max-megapixels") { Description = "Largest decoded image in millions of pixels (400 beyond).", DefaultValueFactory = _ => 40 };
         var timeout = new Option<double>("--timeout-s") { Description = "Seconds a request may wait for its detections (504 beyond).", DefaultValueFactory = _ => 30 };
         var threads = new Option<int>("--threads") { Description = "Threads the detector's kernels use.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("serve", "Serve a detector over HTTP: POST /v1/detect, GET /healthz, GET /metrics and a demo page at /.")
-            { weights, host, port, token, maxBatch, maxQueue, maxUpload, timeout, threads };
+            { weights, host, port, token, maxBatch, maxQueue, maxUpload, maxMegapixels, timeout, threads };
         command.SetAction(pr => CliErrors.Run("serve", () =>
         {
             if (!(pr.GetValue(timeout) > 0)) throw new ArgumentException("--timeout-s must be positive.");
             if (pr.GetValue(maxUpload) < 1) throw new ArgumentException("--max-upload-mb must be at least 1.");
+            if (!(pr.GetValue(maxMegapixels) * 1e6 >= 1)) throw new ArgumentException("--max-megapixels must be positive.");
             var options = new ServeOptions
             {
                 Host = pr.GetValue(host)!,
@@ -34,6 +36,7 @@ internal static class ServeCommand
                 MaxBatch = pr.GetValue(maxBatch),
                 MaxQueue = pr.GetValue(maxQueue),
                 MaxUploadBytes = (long)pr.GetValue(maxUpload) << 20,
+                MaxImagePixels = (long)(pr.GetValue(maxMegapixels) * 1e6),
                 RequestTimeout = TimeSpan.FromSeconds(pr.GetValue(timeout)),
             };
             options.Validate();
