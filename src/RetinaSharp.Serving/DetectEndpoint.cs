@@ -149,7 +149,7 @@ internal sealed class DetectEndpoint
         return new DetectionResponse(found.Size.Width, found.Size.Height, items, Math.Round(milliseconds, 3));
     }
 
-    public static Task WriteErrorAsync(HttpContext context, int statusCode, string message)
+    private static Task WriteErrorAsync(HttpContext context, int statusCode, string message)
     {
         context.Response.StatusCode = statusCode;
         return context.Response.WriteAsJsonAsync(new ErrorResponse(message), ServingJsonContext.Api.ErrorResponse, "application/json; charset=utf-8");
