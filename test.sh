@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole test suite: installs the Debian packages the tests need when they are missing, then runs
+# dotnet test. The browser test of `retina serve` drives a headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")"
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]} (apt-get)"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q "${need[@]}"
+fi
+exec dotnet test RetinaSharp.slnx -c Release "$@"
