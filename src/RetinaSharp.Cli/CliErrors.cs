@@ -10,7 +10,7 @@ internal static class CliErrors
             return body();
         }
         catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException
-                                   or Imaging.InvalidImageException or Tensors.Serialization.CheckpointFormatException or Tensors.Nn.StateDictException)
+                                   or Imaging.InvalidImageException or Tensors.Serialization.CheckpointFormatException or Tensors.Nn.StateDictException or InsufficientMemoryException)
         {
             Console.Error.WriteLine($"retina {command}: {e.Message}");
             return 1;

@@ -57,7 +57,7 @@ internal sealed unsafe class TensorStorage
 
     ~TensorStorage()
     {
-        if (_pointer != null) TensorMemoryPool.FreeFromFinalizer(_pointer);
+        if (_pointer != null) TensorMemoryPool.FreeFromFinalizer(_pointer, ByteLength);
     }
 }
 
@@ -71,17 +71,32 @@ public static unsafe class TensorMemoryPool
     private static readonly Dictionary<long, Stack<nint>> Free = new();
     private static readonly Lock Gate = new();
     private static long _pooledBytes;
+    private static long _liveBytes;
+    private static long _peakLiveBytes;
 
     /// <summary>Upper bound on bytes kept for reuse; blocks returned past it are freed.</summary>
     public static long MaxPooledBytes { get; set; } = 6L << 30;
 
     public static long PooledBytes => Interlocked.Read(ref _pooledBytes);
 
+    /// <summary>Bytes held by tensors now (not counting blocks kept for reuse).</summary>
+    public static long LiveBytes => Interlocked.Read(ref _liveBytes);
+
+    /// <summary>The most <see cref="LiveBytes"/> since the last <see cref="ResetPeak"/>: what a step needed at its fullest.</summary>
+    public static long PeakLiveBytes => Interlocked.Read(ref _peakLiveBytes);
+
+    public static void ResetPeak()
+    {
+        lock (Gate) _peakLiveBytes = _liveBytes;
+    }
+
     internal static void* Rent(long byteLength)
     {
         long size = Math.Max(byteLength, 1);
         lock (Gate)
         {
+            _liveBytes += size;
+            if (_liveBytes > _peakLiveBytes) _peakLiveBytes = _liveBytes;
             if (Free.TryGetValue(size, out var stack) && stack.Count > 0)
             {
                 _pooledBytes -= size;
@@ -96,6 +111,7 @@ public static unsafe class TensorMemoryPool
         long size = Math.Max(byteLength, 1);
         lock (Gate)
         {
+            _liveBytes -= size;
             if (_pooledBytes + size <= MaxPooledBytes)
             {
                 if (!Free.TryGetValue(size, out var stack)) Free[size] = stack = new Stack<nint>();
@@ -107,7 +123,11 @@ public static unsafe class TensorMemoryPool
         NativeMemory.AlignedFree(p);
     }
 
-    internal static void FreeFromFinalizer(void* p) => NativeMemory.AlignedFree(p);
+    internal static void FreeFromFinalizer(void* p, long byteLength)
+    {
+        lock (Gate) _liveBytes -= Math.Max(byteLength, 1);
+        NativeMemory.AlignedFree(p);
+    }
 
     /// <summary>Frees every pooled block.</summary>
     public static void Trim()

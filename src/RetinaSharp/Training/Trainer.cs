@@ -129,6 +129,7 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
         foreach (var warning in Options.Warnings()) Observer?.OnMessage("Warning: " + warning);
         // The model (and any weights file) is checked before the output folder exists, so a bad start leaves nothing behind.
         using var model = CreateModel();
+        if (Options.CheckMemory) CheckMemory(model);
         Directory.CreateDirectory(OutputDirectory);
         _model = model;
         model.Train();
@@ -200,6 +201,24 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
         Options = Options with { Iterations = iterations, WarmupIterations = Math.Min(Options.WarmupIterations, warmup) };
         _schedule = BuildSchedule();
         Observer?.OnMessage($"The schedule now spans {iterations} iterations.");
+    }
+
+    private void CheckMemory(RetinaNet model)
+    {
+        var estimate = MemoryEstimate.Measure(model, Options, Dataset, Options.MemoryLimitBytes > 0 ? Options.MemoryLimitBytes : null);
+        long need = estimate.BytesFor(Options.ImagesPerStep);
+        string size = $"{estimate.Largest.Width}x{estimate.Largest.Height}";
+        if (need <= estimate.AvailableBytes)
+        {
+            Observer?.OnMessage($"Memory: about {MemoryEstimate.Format(need)} of {MemoryEstimate.Format(estimate.AvailableBytes)} available ({Options.ImagesPerStep} images of up to {size} per step).");
+            return;
+        }
+        int fits = estimate.MaxImagesPerStep;
+        string advice = fits > 0
+            ? $"use --batch {fits} (with --accumulate {(Options.ImagesPerStep + fits - 1) / fits} to keep the effective batch), a smaller --recipe (tiny, small) or a lower --max-size"
+            : "not even one image fits: use a smaller --recipe (tiny, small) or a lower --min-size/--max-size";
+        throw new InsufficientMemoryException(
+            $"A training step of {Options.ImagesPerStep} images of up to {size} needs about {MemoryEstimate.Format(need)}, but {MemoryEstimate.Format(estimate.AvailableBytes)} are available: {advice}.");
     }
 
     /// <summary>A message for <see cref="Stop"/> (the hook's own words where it gave some).</summary>

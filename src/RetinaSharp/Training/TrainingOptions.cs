@@ -70,6 +70,12 @@ public sealed record TrainingOptions
     /// <summary>Evaluate on the validation set every this many iterations (0 = only at the end).</summary>
     public int EvalEvery { get; init; }
 
+    /// <summary>Measure a step's peak memory before training and refuse a run that would not fit.</summary>
+    public bool CheckMemory { get; init; } = true;
+
+    /// <summary>The memory the run may use, in bytes (0: what the system reports available).</summary>
+    public long MemoryLimitBytes { get; init; }
+
     /// <summary>Stop after this many evaluations in a row without a better AP (0 = never).</summary>
     public int Patience { get; init; }
 

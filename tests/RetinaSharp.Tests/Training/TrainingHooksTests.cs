@@ -154,3 +154,48 @@ public sealed class TrainingHooksTests : IDisposable
         Assert.Equal(5, second.Steps);
     }
 }
+
+public sealed class MemoryEstimateTests : IDisposable
+{
+    private readonly RetinaSharp.Testing.TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static RetinaNetConfig Config() => new()
+    {
+        Backbone = "resnet18", BackboneWidth = 1.0 / 8, BackboneNorm = NormKind.GroupNorm, TrainableBackboneLayers = 5, NumClasses = 2,
+        FpnChannels = 16, HeadDepth = 1, AnchorSizes = [8, 16, 32, 64, 128], MinSize = 96, MaxSize = 128,
+    };
+
+    [Fact]
+    public void Peak_memory_grows_linearly_with_the_batch()
+    {
+        // The estimate extrapolates from one and two images; check it against four measured ones.
+        using var model = new RetinaNet(Config());
+        model.Train();
+        var size = new RetinaSharp.Structures.ImageSize(96, 128);
+        long one = MemoryEstimate.Peak(model, 1, size), two = MemoryEstimate.Peak(model, 2, size), four = MemoryEstimate.Peak(model, 4, size);
+        long predicted = one + 3 * (two - one);
+        Assert.True(two > one, $"{one} then {two}");
+        Assert.InRange(four, predicted * 0.9, predicted * 1.1);
+        Assert.True(model.Training);
+        Assert.All(model.Parameters(), p => Assert.Null(p.Grad));
+    }
+
+    [Fact]
+    public void A_run_that_does_not_fit_is_refused_before_anything_is_written()
+    {
+        var reader = new MemoryImageReader();
+        reader.Add(_dir["a.png"], TestImages.Pattern(128, 96, 1));
+        var csv = _dir.Write("a.csv", "a.png,4,4,40,40,x\n");
+        var data = CsvDetectionDataset.Open(csv, null, new DatasetOptions { ImageReader = reader });
+        var options = new TrainingOptions { Model = Config() with { NumClasses = 1 }, ImagesPerStep = 8, Iterations = 2, TrainMinSizes = [96], MemoryLimitBytes = 1 };
+        var run = _dir["run"];
+        var e = Assert.Throws<InsufficientMemoryException>(() => new Trainer(options, data, run).Run());
+        Assert.Contains("not even one image fits", e.Message);
+        Assert.False(Directory.Exists(run));
+        // With room for a step, the same run starts.
+        var fits = new Trainer(options with { MemoryLimitBytes = 64L << 30, Optimizer = "adamw", LearningRate = 1e-3f, WarmupIterations = 0 }, data, run).Run();
+        Assert.Equal(StopReason.Completed, fits.StopReason);
+    }
+}
