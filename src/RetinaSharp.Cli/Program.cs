@@ -11,4 +11,5 @@ root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(SynthCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(AblateCommand.Create());
+root.Subcommands.Add(WeightsCommand.Create());
 return root.Parse(args).Invoke();

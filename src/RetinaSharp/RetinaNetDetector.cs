@@ -64,7 +64,9 @@ public sealed class RetinaNetDetector : IDisposable
 
     /// <summary>
     /// Loads weights: a RetinaSharp checkpoint carries its configuration and class names; for a
-    /// torchvision state dict the architecture is read from the keys and shapes.
+    /// torchvision state dict the architecture is read from the keys and shapes. Instead of a path,
+    /// a published name such as "retinanet_resnet50_fpn_coco" loads torchvision's file from the
+    /// torch hub cache, downloading it when missing (see <see cref="PretrainedWeights"/>).
     /// </summary>
     /// <param name="adjust">Changes the resolved configuration before the model is built (input sizes, thresholds).</param>
     /// <param name="classNames">Class names to use instead of the checkpoint's.</param>
@@ -72,6 +74,7 @@ public sealed class RetinaNetDetector : IDisposable
     public static RetinaNetDetector Load(string path, Func<RetinaNetConfig, RetinaNetConfig>? adjust = null, IReadOnlyList<string>? classNames = null,
         IReadOnlyList<long>? categoryIds = null)
     {
+        path = PretrainedWeights.Resolve(path, PretrainedWeightsKind.Detector);
         using var state = WeightsLoader.ReadStateDict(path);
         var metadata = CheckpointMetadata.Read(state.Metadata, path);
         var config = metadata.Config ?? RetinaNetConfigInference.Infer(state, path);

@@ -20,7 +20,7 @@ internal static class EvalCommand
         var gt = new Option<string>("--gt") { Description = "COCO instances JSON holding the ground truth." };
         var detections = new Option<string>("--detections") { Description = "COCO results JSON: [{image_id, category_id, bbox: [x, y, w, h], score}]." };
         var json = new Option<string>("--json") { Description = "Also write the 12 numbers and per-category AP to this JSON file." };
-        var weights = new Option<string>("--weights") { Description = "Trained model to run over --data before scoring." };
+        var weights = new Option<string>("--weights") { Description = "Trained model to run over --data before scoring: a file, or a published name such as retinanet_resnet50_fpn_coco (retina weights list)." };
         var data = new Option<string>("--data") { Description = "Data set to run the --weights model on: a COCO JSON, a VOC folder (test split) or a CSV." };
         var images = new Option<string>("--images") { Description = "Image folder of --data (default: the JSON's folder)." };
 

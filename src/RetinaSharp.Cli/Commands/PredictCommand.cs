@@ -10,7 +10,7 @@ internal static class PredictCommand
 {
     public static Command Create()
     {
-        var weights = new Option<string>("--weights") { Description = "A RetinaSharp checkpoint or a torchvision RetinaNet state dict (.pth / .safetensors).", Required = true };
+        var weights = new Option<string>("--weights") { Description = "A RetinaSharp checkpoint, a torchvision RetinaNet state dict (.pth / .safetensors), or a published name: retinanet_resnet50_fpn_coco, retinanet_resnet50_fpn_v2_coco (retina weights list).", Required = true };
         var input = new Option<string>("--input") { Description = "An image file or a folder of PNG/JPEG images.", Required = true };
         var output = new Option<string>("--output") { Description = "COCO results JSON to write.", DefaultValueFactory = _ => "results.json" };
         var draw = new Option<string?>("--draw") { Description = "Also write PNGs with labelled boxes to this folder." };

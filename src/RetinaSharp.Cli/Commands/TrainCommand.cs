@@ -30,8 +30,8 @@ internal static class TrainCommand
         var arch = new Option<string?>("--arch") { Description = $"Backbone: {string.Join(", ", ResNetSpec.KnownNames)}." };
         var width = new Option<double?>("--width") { Description = "Backbone width multiplier (1 = the published network)." };
         var norm = new Option<NormKind?>("--norm") { Description = "Backbone normalisation: FrozenBatchNorm (pretrained), BatchNorm or GroupNorm (from scratch)." };
-        var weights = new Option<string?>("--weights") { Description = "Start from a full model: a RetinaSharp checkpoint or a torchvision RetinaNet state dict." };
-        var backboneWeights = new Option<string?>("--backbone-weights") { Description = "Start the backbone from ImageNet ResNet weights (.pth or .safetensors)." };
+        var weights = new Option<string?>("--weights") { Description = "Start from a full model: a RetinaSharp checkpoint, a torchvision RetinaNet state dict, or a published name such as retinanet_resnet50_fpn_coco (retina weights list)." };
+        var backboneWeights = new Option<string?>("--backbone-weights") { Description = "Start the backbone from ImageNet ResNet weights: a .pth or .safetensors file, or a torchvision name such as resnet50 or resnet50.IMAGENET1K_V1, fetched into torch hub's cache when missing." };
         var trainable = new Option<int?>("--trainable-layers") { Description = "Backbone stages trained, from layer4 down (0–5)." };
         var batch = new Option<int?>("--batch") { Description = "Images per step." };
         var accum = new Option<int?>("--accumulate") { Description = "Gradient accumulation steps." };

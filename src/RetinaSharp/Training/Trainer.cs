@@ -82,8 +82,8 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
         var model = new RetinaNet(Options.Model, Options.Seed);
         try
         {
-            if (Options.Weights != null) Observer?.OnMessage(WeightsLoader.LoadForFineTuning(model, Options.Weights));
-            if (Options.BackboneWeights != null) WeightsLoader.LoadBackbone(model, Options.BackboneWeights);
+            if (Options.Weights != null) Observer?.OnMessage(WeightsLoader.LoadForFineTuning(model, PretrainedWeights.Resolve(Options.Weights, PretrainedWeightsKind.Detector)));
+            if (Options.BackboneWeights != null) WeightsLoader.LoadBackbone(model, PretrainedWeights.Resolve(Options.BackboneWeights, PretrainedWeightsKind.Backbone));
         }
         catch
         {
