@@ -110,6 +110,7 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
         if (Options.StopAtIteration is int stopAt) hooks.Add(new PauseHook(stopAt));
         if (Options.TimeBudgetSeconds > 0) hooks.Add(new TimeBudgetHook(Options.TimeBudgetSeconds));
         hooks.Add(new MetricsWriterHook(Options.LogEvery));
+        if (Evaluator != null) hooks.Add(new ResultsCsvHook());
         hooks.Add(new CheckpointHook(Options.CheckpointEvery));
         if (Evaluator != null) hooks.Add(new EvaluationHook(Evaluator, Options.EvalEvery));
         if (Evaluator != null && Options.Patience > 0) hooks.Add(new EarlyStoppingHook(Options.Patience));
