@@ -139,14 +139,22 @@ public sealed class ConfusionMatrix
     {
         var names = Names;
         var values = new double[names.Count, names.Count];
+        var shares = new double[names.Count, names.Count];
         for (int r = 0; r < names.Count; r++)
             for (int c = 0; c < names.Count; c++)
-                values[r, c] = normalized ? Normalized(r, c) : _counts[r, c];
+            {
+                shares[r, c] = Normalized(r, c);
+                values[r, c] = normalized ? shares[r, c] : _counts[r, c];
+            }
         string title = FormattableString.Invariant(
             $"Confusion matrix{(normalized ? " (each row sums to 1)" : "")}, IoU ≥ {IouThreshold:0.##}, score ≥ {ScoreThreshold:0.##}");
         Func<double, string> format = normalized
             ? v => v.ToString("0.00", CultureInfo.InvariantCulture)
             : v => v.ToString("0", CultureInfo.InvariantCulture);
-        return new SvgHeatmap(title, "true", "predicted", names, names, values, format).Render();
+        // Counts are shaded by their row share too, so a rare class's row is as readable as a common one's.
+        return new SvgHeatmap(title, "true class", "predicted class", names, names, values, format)
+        {
+            Max = normalized ? 1 : null, Shading = normalized ? null : shares, ShadingName = "row share",
+        }.Render();
     }
 }

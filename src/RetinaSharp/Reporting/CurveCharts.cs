@@ -64,7 +64,7 @@ internal static class CurveCharts
     }
 
     private static SvgLineChart Chart(string title, string x, string y) =>
-        new(title, x, y, width: 600, height: 440) { XRange = (0, 1), YRange = (0, 1.02) };
+        new(title, x, y, width: 560, height: 420) { XRange = (0, 1), YRange = (0, 1.02) };
 
     private static void AddClass(SvgLineChart chart, PrecisionRecallAnalysis analysis, ClassPrecisionRecall c, string name, double[] x, double[] y)
     {

@@ -94,7 +94,7 @@ public sealed class EvaluationReport
         var page = new ReportPage();
         page.Heading(options.Title, string.Create(CultureInfo.InvariantCulture,
             $"{dataset.Source}: {images.Count} images, {table.All.Instances} boxes in {dataset.Classes.Count} classes, {detectionCount} detections."));
-        page.Section("COCO metrics", "AP averaged over IoU 0.50:0.95 unless named; s/m/l: boxes under 32², up to 96², above 96² pixels; AR at 1, 10 and 100 detections per image. \"-\": no ground truth.");
+        page.Section("COCO metrics", "AP averaged over IoU 0.50:0.95 unless named; s/m/l: boxes under 32², up to 96², above 96² pixels; AR at 1, 10 and 100 detections per image. A dash: no ground truth of that size.");
         page.Metrics(result);
         page.Section("Per class", double.IsNaN(table.ConfidenceThreshold)
             ? "No detections."

@@ -53,7 +53,7 @@ public sealed class LabelsOverview
     /// <summary>Boxes per class, each bar in the class's colour in the gallery.</summary>
     public string InstancesChart()
     {
-        var chart = new SvgBarChart("Ground-truth boxes per class", "class", "boxes");
+        var chart = new SvgBarChart("Ground-truth boxes per class", "class", "boxes", width: 560);
         for (int c = 0; c < _instances.Length; c++)
         {
             var color = ClassPalette.ColorFor(c);
@@ -65,8 +65,16 @@ public sealed class LabelsOverview
     public string SizeChart()
     {
         const int bins = 40;
-        double max = _sizes.Count == 0 ? 100 : Svg.NiceCeiling(_sizes.Max());
-        var chart = new SvgHistogram($"Box size ({_sizes.Count} boxes)", "√(box area) in pixels", "boxes")
+        // A few huge boxes would squeeze the rest into a couple of bins: the axis ends at the 99th
+        // percentile and the last bin holds everything beyond.
+        var sorted = _sizes.Order().ToList();
+        double top = sorted.Count == 0 ? 100 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(0.99 * sorted.Count) - 1)];
+        double max = Svg.NiceCeiling(Math.Max(top, 1));
+        bool clipped = sorted.Count > 0 && sorted[^1] > max;
+        var title = clipped
+            ? string.Create(CultureInfo.InvariantCulture, $"Box size ({_sizes.Count} boxes; the last bin holds those above {max:0.##})")
+            : $"Box size ({_sizes.Count} boxes)";
+        var chart = new SvgHistogram(title, "√(box area) in pixels", "boxes")
             .Bins(SvgHistogram.Edges(0, max, bins), SvgHistogram.Count(_sizes, 0, max, bins));
         // COCO's APs/APm/APl limits: areas of 32² and 96² pixels.
         chart.Marker(32, "small | medium").Marker(96, "medium | large");
@@ -76,8 +84,9 @@ public sealed class LabelsOverview
     public string AspectRatioChart()
     {
         // Ratios from 1/16 to 16 on a log axis, so tall and wide boxes are drawn alike; beyond, they join the end bins.
-        const double limit = 4;
-        const int bins = 32;
+        // Bins are centred on the powers of two, so square boxes fall in one bin around 1 rather than beside it.
+        const double half = 0.125, limit = 4 + half;
+        const int bins = 33;
         var ticks = new List<(double, string)>();
         for (int p = -4; p <= 4; p++)
             ticks.Add((p, p < 0 ? "1/" + (1 << -p).ToString(CultureInfo.InvariantCulture) : (1 << p).ToString(CultureInfo.InvariantCulture)));

@@ -39,6 +39,8 @@ internal sealed class ReportPage
 
     public void PerClass(PerClassTable table)
     {
+        // A long table scrolls in its own box, so the charts stay near the top of the page.
+        _body.Append(table.Rows.Count > 20 ? "<div class=\"scroll\">" : "<div>");
         _body.Append("<table class=\"num\"><tr><th class=\"l\">class</th><th>images</th><th>instances</th><th>precision</th><th>recall</th><th>F1</th><th>AP50</th><th>AP</th></tr>");
         foreach (var r in (IEnumerable<PerClassRow>)[table.All, .. table.Rows])
         {
@@ -46,7 +48,7 @@ internal sealed class ReportPage
                 .Append(CultureInfo.InvariantCulture, $"<td>{r.Images}</td><td>{r.Instances}</td>")
                 .Append(Cell(r.Precision)).Append(Cell(r.Recall)).Append(Cell(r.F1)).Append(Cell(r.AP50)).Append(Cell(r.AP)).Append("</tr>");
         }
-        _body.Append("</table>");
+        _body.Append("</table></div>");
     }
 
     /// <summary>Charts side by side, wrapping on narrow screens; each opens full size when clicked.</summary>
@@ -56,8 +58,9 @@ internal sealed class ReportPage
         foreach (var (file, caption) in figures)
         {
             var href = Href(file);
+            // The charts carry their own titles; the caption is the image's alternative text.
             _body.Append("<figure><a href=\"").Append(href).Append("\"><img src=\"").Append(href).Append("\" alt=\"").Append(E(caption))
-                .Append("\"></a><figcaption>").Append(E(caption)).Append("</figcaption></figure>");
+                .Append("\" title=\"").Append(E(caption)).Append("\"></a></figure>");
         }
         _body.Append("</div>");
     }
@@ -120,8 +123,8 @@ internal sealed class ReportPage
             .Append("table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:3px 9px}th{background:#f4f4f4}")
             .Append("table.num td,table.num th{text-align:right}table.num .l{text-align:left}tr.all td{font-weight:bold;background:#fafafa}")
             .Append("table.kv th{text-align:left}.figs{display:flex;flex-wrap:wrap;gap:12px}figure{margin:0}figure img{max-width:100%;height:auto;border:1px solid #eee}")
-            .Append("figcaption{font-size:.85em;color:#555}.gallery img{max-width:100%;height:auto;margin:4px 0;border:1px solid #ccc;display:block}")
-            .Append("pre{background:#f6f6f6;padding:1em;overflow:auto}details{margin:.4em 0}</style></head><body>");
+            .Append(".gallery img{max-width:100%;height:auto;margin:4px 0;border:1px solid #ccc;display:block}")
+            .Append("pre{background:#f6f6f6;padding:1em;overflow:auto}details{margin:.4em 0}.scroll{max-height:30em;overflow:auto;display:inline-block}.scroll th{position:sticky;top:0}</style></head><body>");
         sb.Append(_body);
         sb.Append("<h2>Files</h2><ul class=\"files\">");
         foreach (var (label, href) in _files) sb.Append("<li><a href=\"").Append(href).Append("\">").Append(E(label)).Append("</a></li>");

@@ -31,7 +31,8 @@ public sealed class SvgBarChart(string title, string xLabel, string yLabel, int 
         int every = slanted ? Math.Max(1, (int)Math.Ceiling(fontSize * 1.3 / slot)) : 1;
         double bottom = labelSpace + 30;
         double totalHeight = height + labelSpace;
-        double max = Svg.NiceCeiling(_bars.Count == 0 ? 1 : _bars.Max(b => b.Value));
+        // Headroom for the values written above the bars.
+        double max = Svg.NiceCeiling(_bars.Count == 0 ? 1 : _bars.Max(b => b.Value) * 1.08);
         var area = new SvgPlotArea(width, totalHeight, left, right, top, bottom, 0, n, 0, max);
         var sb = Svg.Begin(width, totalHeight);
         // The x axis is categorical: no numeric ticks there, the names are written below.

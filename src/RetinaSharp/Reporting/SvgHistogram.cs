@@ -57,7 +57,8 @@ public sealed class SvgHistogram(string title, string xLabel, string yLabel, int
 
     public string Render()
     {
-        double max = Svg.NiceCeiling(_counts.Max());
+        // A little headroom, so the tallest bar does not run into the frame.
+        double max = Svg.NiceCeiling(_counts.Max() * 1.05);
         var area = new SvgPlotArea(width, height, 62, 20, 30, 45, _edges[0], _edges[^1], 0, max);
         var sb = Svg.Begin(width, height);
         area.Frame(sb, title, xLabel, yLabel, XTicks);
@@ -68,13 +69,15 @@ public sealed class SvgHistogram(string title, string xLabel, string yLabel, int
             sb.Append(CultureInfo.InvariantCulture,
                 $"<rect x=\"{Svg.Num(x)}\" y=\"{Svg.Num(y)}\" width=\"{Svg.Num(Math.Max(0.5, x2 - x - 0.5))}\" height=\"{Svg.Num(area.Bottom - y)}\" fill=\"{BarColor}\"/>");
         }
-        foreach (var (x, label) in _markers)
+        for (int m = 0; m < _markers.Count; m++)
         {
+            var (x, label) = _markers[m];
             if (x < _edges[0] || x > _edges[^1]) continue;
             double px = area.X(x);
             sb.Append(CultureInfo.InvariantCulture,
                 $"<line x1=\"{Svg.Num(px)}\" x2=\"{Svg.Num(px)}\" y1=\"{Svg.Num(area.Top)}\" y2=\"{Svg.Num(area.Bottom)}\" stroke=\"#d62728\" stroke-dasharray=\"4 3\"/>");
-            Svg.Text(sb, px + 4, area.Top + 12, label, "start", size: 10, extra: "fill=\"#d62728\"");
+            // Labels step down, so markers close together do not write over each other.
+            Svg.Text(sb, px + 4, area.Top + 12 + 12 * m, label, "start", size: 10, extra: "fill=\"#d62728\" stroke=\"white\" stroke-width=\"3\" paint-order=\"stroke\"");
         }
         sb.Append("</svg>");
         return sb.ToString();

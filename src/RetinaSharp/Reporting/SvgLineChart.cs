@@ -18,6 +18,9 @@ public sealed class SvgLineChart(string title, string xLabel, string yLabel, boo
     /// <summary>Fixed x axis range; null: the data's.</summary>
     public (double Min, double Max)? XRange { get; init; }
 
+    /// <summary>Draws a dot at every point, for series of a few measurements (one per evaluation).</summary>
+    public bool Dots { get; init; }
+
     /// <summary>Fixed y axis range; null: the data's, widened to round numbers.</summary>
     public (double Min, double Max)? YRange { get; init; }
 
@@ -57,8 +60,8 @@ public sealed class SvgLineChart(string title, string xLabel, string yLabel, boo
                 if (series.InLegend != pass) continue;
                 sb.Append(CultureInfo.InvariantCulture,
                     $"<path d=\"{PathOf(series, area)}\" fill=\"none\" stroke=\"{colors[s]}\" stroke-width=\"{Svg.Num(series.StrokeWidth)}\" stroke-linejoin=\"round\"/>");
-                // A lone point draws no line: show it as a dot.
-                if (FinitePoints(series) == 1)
+                // A lone point draws no line: it is shown as a dot.
+                if (Dots || FinitePoints(series) == 1)
                     for (int i = 0; i < series.X.Length; i++)
                         if (double.IsFinite(series.X[i]) && double.IsFinite(series.Y[i]) && (!logY || series.Y[i] > 0))
                             sb.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{Svg.Num(area.X(series.X[i]))}\" cy=\"{Svg.Num(area.Y(series.Y[i]))}\" r=\"3\" fill=\"{colors[s]}\"/>");
@@ -69,7 +72,9 @@ public sealed class SvgLineChart(string title, string xLabel, string yLabel, boo
             double px = area.X(x), py = area.Y(y);
             sb.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{Svg.Num(px)}\" cy=\"{Svg.Num(py)}\" r=\"4\" fill=\"none\" stroke=\"#000\" stroke-width=\"1.5\"/>");
             bool leftSide = px > area.Left + area.Width * 0.7;
-            Svg.Text(sb, leftSide ? px - 8 : px + 8, py - 8, label, leftSide ? "end" : "start");
+            // A white outline keeps the label readable over the lines it crosses.
+            Svg.Text(sb, leftSide ? px - 8 : px + 8, py - 8, label, leftSide ? "end" : "start",
+                extra: "stroke=\"white\" stroke-width=\"3\" paint-order=\"stroke\" font-weight=\"bold\"");
         }
         int rows = Math.Max(1, (int)((area.Height - 4) / LegendRowHeight));
         int shown = legend.Count <= rows ? legend.Count : rows - 1;

@@ -97,6 +97,6 @@ public sealed class ConfusionMatrixTests
     {
         var svg = System.Xml.Linq.XDocument.Parse(Matrix().ToSvg(normalized: true));
         var texts = svg.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value).ToList();
-        foreach (var name in new[] { "a", "b", "c", "background", "true", "predicted", "0.50", "0.25" }) Assert.Contains(name, texts);
+        foreach (var name in new[] { "a", "b", "c", "background", "true class", "predicted class", "0.50", "0.25" }) Assert.Contains(name, texts);
     }
 }
