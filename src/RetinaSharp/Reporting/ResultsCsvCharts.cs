@@ -24,10 +24,10 @@ public static class ResultsCsvCharts
         }
         var x = Column("iteration");
         if (x == null) return charts;
-        var metrics = new SvgLineChart("Validation AP during training", "iteration", "AP", width: 560, height: 360) { Dots = true };
+        var metrics = new SvgLineChart("Validation AP during training", "iteration", "AP", width: 560, height: 360) { Dots = true, IntegerX = true };
         if (AddSeries(metrics, x, "AP50", Column("AP50")) | AddSeries(metrics, x, "AP75", Column("AP75")) | AddSeries(metrics, x, "AP", Column("AP")))
             charts.Add(("results_ap.svg", metrics.Render()));
-        var losses = new SvgLineChart("Loss during training", "iteration", "loss", width: 560, height: 360) { Dots = true };
+        var losses = new SvgLineChart("Loss during training", "iteration", "loss", width: 560, height: 360) { Dots = true, IntegerX = true };
         if (AddSeries(losses, x, "train", Column("train_loss")) | AddSeries(losses, x, "val classification", Column("val_classification"))
             | AddSeries(losses, x, "val box regression", Column("val_box_regression")))
             charts.Add(("results_loss.svg", losses.Render()));

@@ -40,10 +40,11 @@ internal static class Svg
     /// Round tick values (1, 2, 2.5 or 5 times a power of ten apart) covering [min, max] with about
     /// <paramref name="target"/> intervals; people read 0.2, 0.4 faster than 0.237, 0.474.
     /// </summary>
-    public static double[] NiceTicks(double min, double max, int target = 5)
+    /// <param name="minStep">The least spacing: 1 keeps an axis of counts or iterations on whole numbers.</param>
+    public static double[] NiceTicks(double min, double max, int target = 5, double minStep = 0)
     {
         if (!(max > min)) return [min];
-        double step = NiceStep((max - min) / Math.Max(1, target));
+        double step = Math.Max(minStep, NiceStep((max - min) / Math.Max(1, target)));
         var ticks = new List<double>();
         double first = Math.Ceiling(min / step - 1e-9) * step;
         for (int i = 0; ; i++)

@@ -18,6 +18,9 @@ public sealed class SvgLineChart(string title, string xLabel, string yLabel, boo
     /// <summary>Fixed x axis range; null: the data's.</summary>
     public (double Min, double Max)? XRange { get; init; }
 
+    /// <summary>Keeps the x ticks on whole numbers, for an axis of iterations or epochs.</summary>
+    public bool IntegerX { get; init; }
+
     /// <summary>Draws a dot at every point, for series of a few measurements (one per evaluation).</summary>
     public bool Dots { get; init; }
 
@@ -46,7 +49,7 @@ public sealed class SvgLineChart(string title, string xLabel, string yLabel, boo
         var legend = _series.Where(s => s.InLegend).ToList();
         double right = legend.Count > 0 ? 140 : 20;
         var (x0, x1, y0, y1) = Ranges();
-        var area = new SvgPlotArea(width, height, 62, right, 30, 45, x0, x1, y0, y1, logY);
+        var area = new SvgPlotArea(width, height, 62, right, 30, 45, x0, x1, y0, y1, logY) { IntegerX = IntegerX };
         var sb = Svg.Begin(width, height);
         area.Frame(sb, title, xLabel, yLabel);
         int auto = 0;

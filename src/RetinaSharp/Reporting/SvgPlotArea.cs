@@ -33,6 +33,9 @@ internal sealed class SvgPlotArea
         if (!(_y1 > _y0)) _y1 = _y0 + 1;
     }
 
+    /// <summary>Keeps the automatic x ticks on whole numbers (iterations, epochs).</summary>
+    public bool IntegerX { get; init; }
+
     public double CanvasWidth { get; }
     public double CanvasHeight { get; }
     public double Left { get; }
@@ -76,7 +79,7 @@ internal sealed class SvgPlotArea
 
     private List<(double, string)> XTicks()
     {
-        var ticks = Svg.NiceTicks(_x0, _x1, Math.Clamp((int)(Width / 70), 2, 10));
+        var ticks = Svg.NiceTicks(_x0, _x1, Math.Clamp((int)(Width / 70), 2, 10), IntegerX ? 1 : 0);
         double step = ticks.Length > 1 ? ticks[1] - ticks[0] : 1;
         return [.. ticks.Select(t => (t, Svg.TickLabel(t, step)))];
     }
