@@ -30,8 +30,24 @@ internal static class ReportWriter
     /// <summary>
     /// After training with a validation set: the report of best.safetensors (else the last
     /// checkpoint) in &lt;out&gt;/report, with the recipe, the run's times and its results.csv.
+    /// A report that cannot be written is a warning: the training itself went well, and its
+    /// checkpoints are there.
     /// </summary>
-    public static EvaluationReport AfterTraining(TrainingResult run, TrainingOptions options, IDetectionDataset train, IDetectionDataset val, string outputDirectory,
+    public static EvaluationReport? AfterTraining(TrainingResult run, TrainingOptions options, IDetectionDataset train, IDetectionDataset val, string outputDirectory,
+        TextWriter stdout, TextWriter stderr)
+    {
+        try
+        {
+            return WriteTrainingReport(run, options, train, val, outputDirectory, stdout, stderr);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or Imaging.InvalidImageException)
+        {
+            stderr.WriteLine($"retina train: warning: the report was not written: {e.Message}");
+            return null;
+        }
+    }
+
+    private static EvaluationReport WriteTrainingReport(TrainingResult run, TrainingOptions options, IDetectionDataset train, IDetectionDataset val, string outputDirectory,
         TextWriter stdout, TextWriter stderr)
     {
         var weights = run.BestCheckpoint ?? run.LastCheckpoint;
