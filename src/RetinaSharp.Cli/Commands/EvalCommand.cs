@@ -1,7 +1,9 @@
 using System.CommandLine;
-using RetinaSharp.Evaluation;
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
+using RetinaSharp.Evaluation;
+using RetinaSharp.Reporting;
 
 namespace RetinaSharp.Cli.Commands;
 
@@ -23,6 +25,7 @@ internal static class EvalCommand
         var weights = new Option<string>("--weights") { Description = "Trained model to run over --data before scoring: a file, or a published name such as retinanet_resnet50_fpn_coco (retina weights list)." };
         var data = new Option<string>("--data") { Description = "Data set to run the --weights model on: a COCO JSON, a VOC folder (test split) or a CSV." };
         var images = new Option<string>("--images") { Description = "Image folder of --data (default: the JSON's folder)." };
+        var report = new Option<string>("--report") { Description = "With --weights: write a report folder (report.html, summary.json, per-class table, confusion matrix, curves, gallery) here." };
 
         var command = new Command("eval", "Evaluate detections with the COCO metrics (as pycocotools computes them).");
         command.Options.Add(gt);
@@ -31,10 +34,17 @@ internal static class EvalCommand
         command.Options.Add(weights);
         command.Options.Add(data);
         command.Options.Add(images);
+        command.Options.Add(report);
         command.SetAction(pr =>
         {
             var weightsPath = pr.GetValue(weights);
-            if (weightsPath is not null) return RunModel(weightsPath, pr.GetValue(data), pr.GetValue(images), pr.GetValue(json), Console.Out, Console.Error);
+            if (weightsPath is not null)
+                return RunModel(weightsPath, pr.GetValue(data), pr.GetValue(images), pr.GetValue(json), Console.Out, Console.Error, pr.GetValue(report));
+            if (pr.GetValue(report) is not null)
+            {
+                Console.Error.WriteLine("retina eval: --report needs --weights and --data (it looks at the detections themselves).");
+                return BadInput;
+            }
             return RunDetections(pr.GetValue(gt), pr.GetValue(detections), pr.GetValue(json), Console.Out, Console.Error);
         });
         return command;
@@ -64,9 +74,11 @@ internal static class EvalCommand
 
     /// <summary>
     /// Mode 2: run a trained model over a data set (100 detections per image, the COCO protocol),
-    /// then score its detections and report them like mode 1.
+    /// then score its detections and report them like mode 1; with <paramref name="reportPath"/>,
+    /// also write the report folder there and print its per-class table.
     /// </summary>
-    internal static int RunModel(string weightsPath, string? dataPath, string? imagesPath, string? jsonPath, TextWriter stdout, TextWriter stderr)
+    internal static int RunModel(string weightsPath, string? dataPath, string? imagesPath, string? jsonPath, TextWriter stdout, TextWriter stderr,
+        string? reportPath = null)
     {
         if (string.IsNullOrEmpty(dataPath))
         {
@@ -82,13 +94,24 @@ internal static class EvalCommand
                 stderr.WriteLine($"retina eval: {weightsPath} predicts {detector.Model.Config.NumClasses} classes but {dataPath} has {samples.Classes.Count} categories.");
                 return BadInput;
             }
-            var result = DetectorEvaluation.Evaluate(detector.Model, samples, progress: new Progress<int>(n => stderr.Write($"\r{n}/{samples.Count} images")),
-                categoryIdOf: detector.CategoryIds != null ? detector.CategoryIdOf : null);
-            stderr.WriteLine();
-            Report(result, weightsPath, dataPath, stdout, stderr);
+            var (detections, result, seconds) = ReportWriter.Evaluate(detector, samples, stderr);
+            Report(result, weightsPath, dataPath, stdout, stderr, perCategory: reportPath is null);
+            if (reportPath is not null)
+            {
+                var written = EvaluationReport.Write(reportPath, samples, detections, result, ReportWriter.CategoryIdOf(detector, samples), new EvaluationReportOptions
+                {
+                    Title = $"Evaluation report: {Path.GetFileName(weightsPath)}",
+                    Extra = new Dictionary<string, JsonNode?>
+                    {
+                        ["weights"] = weightsPath, ["data"] = samples.Source, ["evaluation_seconds"] = Math.Round(seconds, 1),
+                    },
+                });
+                stdout.Write(written.Table.Format());
+                stdout.WriteLine($"wrote {written.HtmlPath}");
+            }
             return SaveJson(result, jsonPath, stdout, stderr);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or RetinaSharp.Imaging.InvalidImageException
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or RetinaSharp.Imaging.InvalidImageException
                                    or RetinaSharp.Tensors.Serialization.CheckpointFormatException or RetinaSharp.Tensors.Nn.StateDictException)
         {
             stderr.WriteLine($"retina eval: {e.Message}");
@@ -96,8 +119,9 @@ internal static class EvalCommand
         }
     }
 
-    /// <summary>The pycocotools summary, then AP per category.</summary>
-    internal static void Report(CocoEvalResult result, string detectionsSource, string groundTruthSource, TextWriter stdout, TextWriter stderr)
+    /// <summary>The pycocotools summary, then AP per category (left out where a fuller per-class table follows).</summary>
+    internal static void Report(CocoEvalResult result, string detectionsSource, string groundTruthSource, TextWriter stdout, TextWriter stderr,
+        bool perCategory = true)
     {
         if (result.UnknownCategoryDetections > 0)
         {
@@ -106,7 +130,7 @@ internal static class EvalCommand
         }
         stdout.Write(result.Format());
         stdout.WriteLine();
-        stdout.Write(FormatPerCategory(result));
+        if (perCategory) stdout.Write(FormatPerCategory(result));
     }
 
     internal static int SaveJson(CocoEvalResult result, string? jsonPath, TextWriter stdout, TextWriter stderr)

@@ -24,7 +24,7 @@ internal static class TrainCommand
         var valSplit = new Option<string>("--val-split") { Description = "Image set of a VOC validation folder.", DefaultValueFactory = _ => "test" };
         var patience = new Option<int?>("--patience") { Description = "Stop after this many evaluations without a better AP (needs --val)." };
         var valImages = new Option<string?>("--val-images") { Description = "Image folder of the validation set." };
-        var outDir = new Option<string>("--out") { Description = "Output folder: checkpoints, metrics.jsonl, config.json.", Required = true };
+        var outDir = new Option<string>("--out") { Description = "Output folder: checkpoints, metrics.jsonl, config.json; with --val also results.csv and report/.", Required = true };
         var config = new Option<string?>("--config") { Description = "A JSON file with training options (as written to config.json); command-line options override it." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint." };
         var arch = new Option<string?>("--arch") { Description = $"Backbone: {string.Join(", ", ResNetSpec.KnownNames)}." };
@@ -120,6 +120,7 @@ internal static class TrainCommand
             if (result.BestCheckpoint != null) Console.WriteLine($"Best checkpoint: {result.BestCheckpoint}");
             if (result.FinalMetrics != null)
                 Console.WriteLine("Final: " + string.Join("  ", result.FinalMetrics.Select(kv => $"{kv.Key} {kv.Value:F3}")));
+            if (valSet != null && ReportWriter.WantsReport(result)) ReportWriter.AfterTraining(result, o, train, valSet, dir, Console.Out, Console.Error);
             return result.StopReason == StopReason.Diverged ? 3 : 0;
         })));
         return command;

@@ -36,12 +36,20 @@ public static class DetectorEvaluation
     /// <summary>COCO metrics of the model on the set, with the protocol's 100 detections per image.</summary>
     /// <param name="categoryIdOf">The category id of a label; default: the data set's class list (the model was trained on it).</param>
     public static CocoEvalResult Evaluate(RetinaNet model, IDetectionDataset dataset, int batchSize = 4, IProgress<int>? progress = null,
-        Func<int, long>? categoryIdOf = null)
+        Func<int, long>? categoryIdOf = null) =>
+        PredictAndEvaluate(model, dataset, batchSize, progress, categoryIdOf).Result;
+
+    /// <summary>
+    /// The detections (COCO's 100 per image) and their COCO metrics, for callers that look further
+    /// into the detections (a report's confusion matrix and curves).
+    /// </summary>
+    public static (List<ImageDetections> Detections, CocoEvalResult Result) PredictAndEvaluate(RetinaNet model, IDetectionDataset dataset, int batchSize = 4,
+        IProgress<int>? progress = null, Func<int, long>? categoryIdOf = null)
     {
         var options = model.Config.Inference with { DetectionsPerImage = CocoDetectionsPerImage };
         var detections = Predict(model, dataset, options, batchSize, progress);
         categoryIdOf ??= label => dataset.Classes[label].CategoryId;
-        return CocoEvaluator.Evaluate(CocoGroundTruth.From(dataset), CocoResultsWriter.ToResults(detections, categoryIdOf));
+        return (detections, CocoEvaluator.Evaluate(CocoGroundTruth.From(dataset), CocoResultsWriter.ToResults(detections, categoryIdOf)));
     }
 
     /// <summary>

@@ -113,6 +113,7 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
         if (Options.TimeBudgetSeconds > 0 && Options.FitScheduleToTime) hooks.Add(new ScheduleFitHook(Options.TimeBudgetSeconds));
         if (Options.TimeBudgetSeconds > 0) hooks.Add(new TimeBudgetHook(Options.TimeBudgetSeconds));
         hooks.Add(new MetricsWriterHook(Options.LogEvery));
+        if (Evaluator != null) hooks.Add(new ResultsCsvHook());
         hooks.Add(new CheckpointHook(Options.CheckpointEvery));
         if (Evaluator != null) hooks.Add(new EvaluationHook(Evaluator, Options.EvalEvery));
         if (Evaluator != null && Options.Patience > 0) hooks.Add(new EarlyStoppingHook(Options.Patience));
