@@ -9,10 +9,11 @@ public sealed class JpegSpeedTests(ITestOutputHelper output)
 {
     /// <summary>
     /// A 640×480 4:2:0 photo decodes correctly (against the rows of djpeg's output kept in the
-    /// fixture) and in a few milliseconds; the measured times are printed.
+    /// fixture); the decode times are printed for information. Speed is asserted nowhere: a busy
+    /// machine would make such a bound fail for no fault of the code (benchmarks measure it).
     /// </summary>
     [Fact]
-    public void Decodes640x480PhotoCorrectlyInAFewMilliseconds()
+    public void Decodes640x480PhotoLikeDjpegAndPrintsTheTime()
     {
         var data = JpegFixtures.Read("Speed", "photo-640x480.jpg");
         var strip = JpegFixtures.ReadPnm(JpegFixtures.Read("Speed", "photo-640x480.strip.ppm"));
@@ -41,8 +42,5 @@ public sealed class JpegSpeedTests(ITestOutputHelper output)
         Array.Sort(times);
         double median = times[times.Length / 2];
         output.WriteLine($"640x480 baseline 4:2:0 ({data.Length} bytes): best {times[0]:F2} ms, median {median:F2} ms; max abs difference from djpeg {maxDiff}");
-        // The best of 30 runs is robust to a busy machine; the bound leaves a wide margin over the
-        // ~1.5 ms measured on an idle core.
-        Assert.True(times[0] < 15, $"best decode time {times[0]:F1} ms");
     }
 }

@@ -155,6 +155,11 @@ public sealed class TrainingHooksTests : IDisposable
     }
 }
 
+/// <summary>Peak tensor memory is counted for the whole process, so these run with no other test alongside.</summary>
+[CollectionDefinition(nameof(MemoryEstimateTests), DisableParallelization = true)]
+public sealed class MemoryEstimateCollection;
+
+[Collection(nameof(MemoryEstimateTests))]
 public sealed class MemoryEstimateTests : IDisposable
 {
     private readonly RetinaSharp.Testing.TempDir _dir = new();
