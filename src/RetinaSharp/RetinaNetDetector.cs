@@ -79,6 +79,7 @@ public sealed class RetinaNetDetector : IDisposable
         var metadata = CheckpointMetadata.Read(state.Metadata, path);
         var config = metadata.Config ?? RetinaNetConfigInference.Infer(state, path);
         if (adjust != null) config = adjust(config);
+        CheckClassifierShape(state, config, path);
         var model = new RetinaNet(config);
         try
         {
@@ -95,6 +96,21 @@ public sealed class RetinaNetDetector : IDisposable
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Compares the configuration with the classifier's shape in the file before the model is built,
+    /// so a configuration that does not describe the weights is refused without allocating for it.
+    /// </summary>
+    private static void CheckClassifierShape(Tensors.Serialization.StateDict state, RetinaNetConfig config, string path)
+    {
+        const string key = "head.classification_head.cls_logits.weight";
+        if (!state.TryGetValue(key, out var weight)) return;
+        var shape = weight.Shape;
+        int outputs = config.NumClasses * config.AnchorsPerLocation;
+        if (shape.Length != 4 || shape[0] != outputs || shape[1] != config.FpnChannels)
+            throw new StateDictException($"{path}: '{key}' has shape [{string.Join(", ", shape.ToArray())}] but the configuration asks for " +
+                $"{config.NumClasses} classes × {config.AnchorsPerLocation} anchors = {outputs} outputs from {config.FpnChannels} channels.");
     }
 
     public IReadOnlyList<Detection> Detect(string imagePath) => Detect(ImageFile.Load(imagePath));

@@ -129,7 +129,13 @@ public sealed record RetinaNetConfig
 
     public void Validate()
     {
-        if (NumClasses <= 0) throw new ArgumentException($"NumClasses must be positive, got {NumClasses}.");
+        // Upper bounds far above any real detector: a config read from an untrusted file must not ask for terabytes.
+        if (NumClasses <= 0 || NumClasses > 100_000) throw new ArgumentException($"NumClasses must lie in 1..100000, got {NumClasses}.");
+        if (FpnChannels > 4096) throw new ArgumentException($"FpnChannels must be at most 4096, got {FpnChannels}.");
+        if (HeadDepth > 16) throw new ArgumentException($"HeadDepth must be at most 16, got {HeadDepth}.");
+        if (!(BackboneWidth > 0 && BackboneWidth <= 8)) throw new ArgumentException($"BackboneWidth must lie in (0, 8], got {BackboneWidth}.");
+        if (MaxSize > 16_384) throw new ArgumentException($"MaxSize must be at most 16384, got {MaxSize}.");
+        if (AnchorScales.Length * AspectRatios.Length > 64) throw new ArgumentException($"At most 64 anchors per location, got {AnchorScales.Length * AspectRatios.Length}.");
         if (AnchorSizes.Length != 5) throw new ArgumentException($"AnchorSizes needs one size per level P3–P7 (5), got {AnchorSizes.Length}.");
         if (AnchorScales.Length == 0 || AspectRatios.Length == 0) throw new ArgumentException("At least one anchor scale and one aspect ratio are needed.");
         foreach (var size in AnchorSizes)

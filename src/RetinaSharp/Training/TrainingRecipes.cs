@@ -7,9 +7,8 @@ using RetinaSharp.Models.Backbones;
 namespace RetinaSharp.Training;
 
 /// <summary>
-/// Named training recipes. From scratch on a CPU: "tiny" (minutes, a first look), "small" (the
-/// default without pretrained weights: a few hundred images in about ten minutes), "medium" (an
-/// hour or more). "r50" (also "paper") is the paper's recipe (ResNet-50-FPN, 800 px, 90k iterations
+/// Named training recipes. From scratch on a CPU, by size: "tiny" (a first look), "small" (the
+/// default without pretrained weights, for a few hundred images), "medium" (more data or time). "r50" (also "paper") is the paper's recipe (ResNet-50-FPN, 800 px, 90k iterations
 /// of 16 images, SGD, frozen batch norm): for pretrained backbones and big machines. "demo" is the
 /// recipe <c>retina demo</c> and <c>retina ablate</c> run on the synthetic shapes.
 /// </summary>
