@@ -104,7 +104,13 @@ public sealed record TrainingOptions
 
     public long[] ResolvedLrSteps => LrSteps ?? [Iterations * 2L / 3, Iterations * 8L / 9];
 
-    public static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    /// <summary>snake_case keys; a key the options do not have is an error (a typo must not fall back to a default silently).</summary>
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
@@ -112,7 +118,11 @@ public sealed record TrainingOptions
     {
         try
         {
-            return JsonSerializer.Deserialize<TrainingOptions>(json, Json) ?? throw new InvalidDataException($"{source}: empty configuration.");
+            var options = JsonSerializer.Deserialize<TrainingOptions>(json, Json) ?? throw new InvalidDataException($"{source}: empty configuration.");
+            if (options.Model is null) throw new InvalidDataException($"{source}: \"model\" is null; give a model object or leave the key out.");
+            if (options.TrainMinSizes is null) throw new InvalidDataException($"{source}: \"train_min_sizes\" is null.");
+            if (options.Optimizer is null) throw new InvalidDataException($"{source}: \"optimizer\" is null.");
+            return options;
         }
         catch (JsonException e)
         {
@@ -140,5 +150,16 @@ public sealed record TrainingOptions
         if (TrainMinSizes.Length == 0 || TrainMinSizes.Any(s => s <= 0)) throw new ArgumentException("Training sizes must be positive.");
         if (Optimizer is not ("sgd" or "adamw")) throw new ArgumentException($"Unknown optimiser '{Optimizer}' (sgd or adamw).");
         if (Patience < 0) throw new ArgumentException($"Patience must be 0 (off) or positive, got {Patience}.");
+        if (!(BaseLearningRate > 0) || LearningRate is float lr && !(lr > 0 && float.IsFinite(lr)))
+            throw new ArgumentException($"The learning rate must be positive, got {LearningRate ?? BaseLearningRate}.");
+        if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentException($"Momentum must lie in [0, 1), got {Momentum}.");
+        if (!(WeightDecay >= 0)) throw new ArgumentException($"Weight decay must be ≥ 0, got {WeightDecay}.");
+        if (!(HorizontalFlipProbability >= 0 && HorizontalFlipProbability <= 1)) throw new ArgumentException($"The flip probability must lie in [0, 1], got {HorizontalFlipProbability}.");
+        if (Threads < 1) throw new ArgumentException($"Threads must be at least 1, got {Threads}.");
+        if (WarmupIterations < 0 || !(WarmupFactor > 0 && WarmupFactor <= 1)) throw new ArgumentException($"Warmup must be ≥ 0 iterations from a factor in (0, 1], got {WarmupIterations} from {WarmupFactor}.");
+        if (StopAtIteration is < 0) throw new ArgumentException($"StopAtIteration must be ≥ 0, got {StopAtIteration}.");
+        if (!(TimeBudgetSeconds >= 0)) throw new ArgumentException($"The time budget must be ≥ 0 seconds, got {TimeBudgetSeconds}.");
+        if (LogEvery < 1 || CheckpointEvery < 0 || EvalEvery < 0) throw new ArgumentException("LogEvery must be positive, CheckpointEvery and EvalEvery ≥ 0.");
+        if (GradientClipNorm < 0 || !float.IsFinite(GradientClipNorm)) throw new ArgumentException($"GradientClipNorm must be ≥ 0, got {GradientClipNorm}.");
     }
 }

@@ -83,3 +83,44 @@ public sealed class DurationAndRecipeTests
         foreach (var name in TrainingRecipes.Names) TrainingRecipes.Get(name, 3).Validate();
     }
 }
+
+public sealed class TrainingOptionsValidationTests
+{
+    [Theory]
+    [InlineData("{\"learning_rat\": 0.1}", "learning_rat")]
+    [InlineData("{\"model\": {\"num_clases\": 3}}", "num_clases")]
+    [InlineData("{\"model\": null}", "\"model\" is null")]
+    [InlineData("{\"iterations\": \"many\"}", "iterations")]
+    public void Bad_config_files_name_the_key(string json, string named)
+    {
+        var e = Assert.Throws<InvalidDataException>(() => TrainingOptions.FromJson(json, "my.json"));
+        Assert.StartsWith("my.json", e.Message);
+        Assert.Contains(named, e.Message);
+    }
+
+    [Fact]
+    public void A_written_config_reads_back()
+    {
+        var options = TrainingRecipes.Get("small", 3);
+        Assert.Equal(options.ToJson(), TrainingOptions.FromJson(options.ToJson(), "config.json").ToJson());
+    }
+
+    public static TheoryData<string, TrainingOptions> BadValues()
+    {
+        var o = TrainingRecipes.Get("small", 3);
+        return new()
+        {
+            { "learning rate", o with { LearningRate = -1 } },
+            { "Momentum", o with { Momentum = -1 } },
+            { "Weight decay", o with { WeightDecay = -1 } },
+            { "flip probability", o with { HorizontalFlipProbability = 2 } },
+            { "Threads", o with { Threads = -3 } },
+            { "StopAtIteration", o with { StopAtIteration = -5 } },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(BadValues))]
+    public void Out_of_range_values_are_refused_naming_them(string named, TrainingOptions options) =>
+        Assert.Contains(named, Assert.Throws<ArgumentException>(options.Validate).Message);
+}
