@@ -100,9 +100,10 @@ public sealed record TrainingOptions
 
     [JsonIgnore] public int EffectiveBatch => ImagesPerStep * GradientAccumulation;
 
-    public float ResolvedLearningRate => LearningRate ?? BaseLearningRate * EffectiveBatch / 16f;
+    [JsonIgnore] public float ResolvedLearningRate => LearningRate ?? BaseLearningRate * EffectiveBatch / 16f;
 
-    public long[] ResolvedLrSteps => LrSteps ?? [Iterations * 2L / 3, Iterations * 8L / 9];
+    /// <summary>The LR drops: <see cref="LrSteps"/>, or 2/3 and 8/9 of the run when it is null or empty.</summary>
+    [JsonIgnore] public long[] ResolvedLrSteps => LrSteps is { Length: > 0 } steps ? steps : [Iterations * 2L / 3, Iterations * 8L / 9];
 
     /// <summary>snake_case keys; a key the options do not have is an error (a typo must not fall back to a default silently).</summary>
     public static readonly JsonSerializerOptions Json = new()
@@ -118,7 +119,14 @@ public sealed record TrainingOptions
     {
         try
         {
-            var options = JsonSerializer.Deserialize<TrainingOptions>(json, Json) ?? throw new InvalidDataException($"{source}: empty configuration.");
+            // Earlier versions wrote the derived learning rate and LR steps too; they are recomputed, not read.
+            var node = System.Text.Json.Nodes.JsonNode.Parse(json);
+            if (node is System.Text.Json.Nodes.JsonObject o)
+            {
+                o.Remove("resolved_learning_rate");
+                o.Remove("resolved_lr_steps");
+            }
+            var options = node.Deserialize<TrainingOptions>(Json) ?? throw new InvalidDataException($"{source}: empty configuration.");
             if (options.Model is null) throw new InvalidDataException($"{source}: \"model\" is null; give a model object or leave the key out.");
             if (options.TrainMinSizes is null) throw new InvalidDataException($"{source}: \"train_min_sizes\" is null.");
             if (options.Optimizer is null) throw new InvalidDataException($"{source}: \"optimizer\" is null.");

@@ -99,6 +99,14 @@ public sealed class TrainingOptionsValidationTests
     }
 
     [Fact]
+    public void A_config_written_by_an_earlier_version_still_reads()
+    {
+        var old = TrainingOptions.FromJson("{\"iterations\": 30, \"resolved_learning_rate\": 0.01, \"resolved_lr_steps\": [20, 26]}", "old.json");
+        Assert.Equal(30, old.Iterations);
+        Assert.Equal([20L, 26L], old.ResolvedLrSteps);
+    }
+
+    [Fact]
     public void A_written_config_reads_back()
     {
         var options = TrainingRecipes.Get("small", 3);
@@ -123,4 +131,23 @@ public sealed class TrainingOptionsValidationTests
     [MemberData(nameof(BadValues))]
     public void Out_of_range_values_are_refused_naming_them(string named, TrainingOptions options) =>
         Assert.Contains(named, Assert.Throws<ArgumentException>(options.Validate).Message);
+}
+
+public sealed class ConfigDocumentationTests
+{
+    [Fact]
+    public void Every_config_key_is_documented()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "RetinaSharp.slnx"))) dir = dir.Parent;
+        Assert.NotNull(dir);
+        var doc = File.ReadAllText(Path.Combine(dir!.FullName, "docs", "CONFIG.md"));
+        using var json = System.Text.Json.JsonDocument.Parse(new TrainingOptions().ToJson());
+        var missing = new List<string>();
+        foreach (var p in json.RootElement.EnumerateObject())
+            if (!doc.Contains($"`{p.Name}`", StringComparison.Ordinal)) missing.Add(p.Name);
+        foreach (var p in json.RootElement.GetProperty("model").EnumerateObject())
+            if (!doc.Contains($"`{p.Name}`", StringComparison.Ordinal)) missing.Add("model." + p.Name);
+        Assert.True(missing.Count == 0, "not in docs/CONFIG.md: " + string.Join(", ", missing));
+    }
 }
