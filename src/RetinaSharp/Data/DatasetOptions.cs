@@ -29,4 +29,10 @@ public sealed record DatasetOptions
 
     /// <summary>Pascal VOC: use the class names found in the split's annotations, in ordinal order.</summary>
     public bool DiscoverClasses { get; init; }
+
+    /// <summary>A VOC-style folder without ImageSets: the share of images held out as its "val"/"test" split.</summary>
+    public double ValidationFraction { get; init; } = 0.2;
+
+    /// <summary>A VOC-style folder without ImageSets: seeds which images are held out.</summary>
+    public ulong SplitSeed { get; init; }
 }

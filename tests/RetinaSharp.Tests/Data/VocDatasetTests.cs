@@ -172,3 +172,71 @@ public sealed class VocDatasetTests : IDisposable
         Assert.Contains(ds.Report.Problems, p => p.Kind == ProblemKind.DegenerateBox && p.Item.Contains("\"cat\"") && p.Message.Contains("outside"));
     }
 }
+
+public sealed class VocFlatLayoutTests : IDisposable
+{
+    private readonly RetinaSharp.Testing.TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static string Xml(string file, string name) => $"""
+        <annotation><filename>{file}</filename><size><width>40</width><height>30</height><depth>3</depth></size>
+        <object><name>{name}</name><difficult>0</difficult><bndbox><xmin>2</xmin><ymin>3</ymin><xmax>20</xmax><ymax>25</ymax></bndbox></object></annotation>
+        """;
+
+    /// <summary>annotations/ beside images/, as labelling tools write them, with two classes that are not VOC's.</summary>
+    private string Folder(int images)
+    {
+        for (int i = 0; i < images; i++)
+        {
+            _dir.Write($"ds/annotations/img{i:D2}.xml", Xml($"img{i:D2}.png", i % 3 == 0 ? "raccoon" : "kangaroo"));
+            _dir.WritePng($"ds/images/img{i:D2}.png", 40, 30);
+        }
+        return _dir["ds"];
+    }
+
+    [Fact]
+    public void Reads_annotations_beside_images_with_classes_from_the_files()
+    {
+        var root = Folder(10);
+        Assert.Equal(DatasetFormat.Voc, DatasetFactory.DetectFormat(root));
+        var all = DatasetFactory.Open(new DatasetSpec(root) { Split = "all" });
+        Assert.Equal(["kangaroo", "raccoon"], all.Classes.Select(c => c.Name));
+        Assert.Equal(10, all.Count);
+        Assert.Equal("img00", all.GetInfo(0).Key);
+        // VOC's 1-based xmin/ymin become 0-based.
+        Assert.Equal([new Box(1, 2, 20, 25)], all.GetAnnotations(0).Boxes);
+        Assert.Equal([1], all.GetAnnotations(0).Labels);
+        Assert.Equal(0, all.Report.ErrorCount);
+    }
+
+    [Fact]
+    public void Train_and_test_splits_partition_the_images_by_a_seeded_hash()
+    {
+        var root = Folder(40);
+        var train = DatasetFactory.Open(new DatasetSpec(root));
+        var test = DatasetFactory.Open(new DatasetSpec(root) { Split = "test" });
+        var trainIds = Enumerable.Range(0, train.Count).Select(i => train.GetInfo(i).Key).ToHashSet();
+        var testIds = Enumerable.Range(0, test.Count).Select(i => test.GetInfo(i).Key).ToHashSet();
+        Assert.Equal(40, trainIds.Count + testIds.Count);
+        Assert.Empty(trainIds.Intersect(testIds));
+        Assert.InRange(testIds.Count, 3, 15);
+        // The held-out set is a function of the id and the seed only.
+        Assert.All(testIds, id => Assert.True(VocLayout.IsHeldOut(id, DatasetOptions.Default)));
+        var reseeded = DatasetFactory.Open(new DatasetSpec(root) { Split = "test" }, new DatasetOptions { SplitSeed = 7 });
+        Assert.NotEqual(testIds, Enumerable.Range(0, reseeded.Count).Select(i => reseeded.GetInfo(i).Key).ToHashSet());
+    }
+
+    [Fact]
+    public void Pascal_layout_with_foreign_classes_says_how_to_name_them()
+    {
+        _dir.Write("voc/ImageSets/Main/trainval.txt", "a\n");
+        _dir.Write("voc/Annotations/a.xml", Xml("a.png", "raccoon"));
+        _dir.WritePng("voc/JPEGImages/a.png", 40, 30);
+        var ds = DatasetFactory.Open(new DatasetSpec(_dir["voc"]));
+        Assert.Equal(0, ds.Count);
+        var p = Assert.Single(ds.Report.Problems);
+        Assert.Contains("--classes", p.Message);
+        Assert.Contains("raccoon", p.Message);
+    }
+}

@@ -7,7 +7,7 @@ namespace RetinaSharp.Data.Voc;
 
 /// <summary>
 /// A Pascal VOC folder (Annotations/{id}.xml, JPEGImages/{id}.jpg, ImageSets/Main/{split}.txt)
-/// as a detection data set.
+/// as a detection data set, or a folder of VOC XML files without ImageSets (see <see cref="VocLayout"/>).
 /// <para>
 /// Coordinates: VOC stores 1-based inclusive pixel indices, so a box covering the whole image is
 /// (1, 1, W, H). Like detectron2 we subtract 1 from xmin and ymin only, giving (0, 0, W, H) in the
@@ -40,37 +40,28 @@ public sealed class VocDetectionDataset : DetectionDataset
             throw new ArgumentException($"Split name \"{split}\" is not a plain name.", nameof(split));
         var report = new DatasetReport();
         var log = new ProblemLog(options.Policy, report);
-        var splitFile = Path.Combine(root, "ImageSets", "Main", split + ".txt");
-        if (!File.Exists(splitFile))
-            throw new FileNotFoundException($"{splitFile}: split file not found (a VOC folder holds Annotations/, JPEGImages/ and ImageSets/Main/{split}.txt).", splitFile);
-        var annotationResolver = new ImagePathResolver(Path.Combine(root, "Annotations"), allowOutside: false);
-        var imageResolver = new ImagePathResolver(Path.Combine(root, "JPEGImages"), options.AllowImagesOutsideRoot);
+        var layout = VocLayout.Find(root, split, options);
+        var annotationResolver = new ImagePathResolver(layout.Annotations, allowOutside: false);
+        var imageResolver = new ImagePathResolver(layout.Images, options.AllowImagesOutsideRoot);
 
         var drafts = new List<SampleDraft>();
         var parsed = new List<List<VocObject>>();
-        var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
-        int lineNumber = 0;
-        foreach (var line in File.ReadLines(splitFile))
+        var firstItem = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (id, source, item) in layout.Ids)
         {
-            lineNumber++;
-            var trimmed = line.Trim();
-            if (trimmed.Length == 0) continue;
-            // Per-class split files carry a second column (1 / -1); the id is the first.
-            int space = trimmed.IndexOfAny([' ', '\t']);
-            var id = space < 0 ? trimmed : trimmed[..space];
-            var draft = new SampleDraft(drafts.Count, id, splitFile, $"line {lineNumber} ({id})");
+            var draft = new SampleDraft(drafts.Count, id, source, item);
             var objects = new List<VocObject>();
             drafts.Add(draft);
             parsed.Add(objects);
-            if (!firstLine.TryAdd(id, lineNumber))
+            if (!firstItem.TryAdd(id, item))
             {
-                draft.Fail(log, ProblemKind.DuplicateImageId, splitFile, draft.Item, $"id {id} already listed at line {firstLine[id]}; repeat left out");
+                draft.Fail(log, ProblemKind.DuplicateImageId, source, draft.Item, $"id {id} already listed at {firstItem[id]}; repeat left out");
                 continue;
             }
             ReadAnnotation(draft, objects, id, annotationResolver, imageResolver, options, log);
         }
 
-        var classes = ChooseClasses(options, parsed);
+        var classes = ChooseClasses(options with { DiscoverClasses = options.DiscoverClasses || layout.DiscoverClasses }, parsed);
         for (int i = 0; i < drafts.Count; i++)
         {
             var draft = drafts[i];
@@ -79,8 +70,10 @@ public sealed class VocDetectionDataset : DetectionDataset
             {
                 if (!classes.TryGetLabelByName(o.Name, out int label))
                 {
-                    draft.Fail(log, ProblemKind.UnknownClass, o.File, o.Item,
-                        $"class \"{o.Name}\" is not one of the {classes.Count} classes; image left out");
+                    bool vocClasses = options.ClassNames is null && !options.DiscoverClasses && !layout.DiscoverClasses;
+                    draft.Fail(log, ProblemKind.UnknownClass, o.File, o.Item, vocClasses
+                        ? $"class \"{o.Name}\" is not one of the 20 Pascal VOC classes (for other classes give their names with --classes FILE, one per line); image left out"
+                        : $"class \"{o.Name}\" is not one of the {classes.Count} classes; image left out");
                     break;
                 }
                 if (o.Difficult && options.Difficult == DifficultHandling.Exclude) continue;
