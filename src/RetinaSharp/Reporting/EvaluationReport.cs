@@ -39,7 +39,7 @@ public sealed class EvaluationReport
     /// <paramref name="folder"/> (created; files of an earlier report there are replaced).
     /// </summary>
     /// <param name="detections">Detections per image, e.g. from <see cref="DetectorEvaluation.Predict"/> with COCO's 100 per image.</param>
-    /// <param name="result">The COCO metrics of the same detections (<see cref="CocoEvaluator.Evaluate"/>).</param>
+    /// <param name="result">The COCO metrics of the same detections (<see cref="CocoEvaluator.Evaluate(Data.Coco.CocoFile, IReadOnlyList{Data.Coco.CocoResult}, CocoEvalParams)"/>).</param>
     /// <param name="categoryIdOf">The category id of a detection's label, as given to <see cref="Data.Coco.CocoResultsWriter.ToResults"/>.</param>
     public static EvaluationReport Write(string folder, IDetectionDataset dataset, IReadOnlyList<ImageDetections> detections, CocoEvalResult result,
         Func<int, long> categoryIdOf, EvaluationReportOptions? options = null)

@@ -123,7 +123,7 @@ public sealed class DetectionTransform
         return result;
     }
 
-    /// <summary>Like <see cref="Apply"/>, writing into a region of a larger (batch) buffer with the given strides.</summary>
+    /// <summary>Like <see cref="Apply(RgbImage, int, bool, out ImageSize, int)"/>, writing into a region of a larger (batch) buffer with the given strides.</summary>
     public void ApplyInto(RgbImage image, ImageSize resized, bool flip, Span<float> destination, int rowStride, long channelStride, int maxDegreeOfParallelism = 1)
     {
         int plane = image.Height * image.Width;
