@@ -96,6 +96,11 @@ public sealed record MemoryEstimate(long FixedBytes, long BytesPerImage, long Av
         model.Eval();
         try
         {
+            // Tensors dropped without Dispose are freed by finalizers; one running mid-probe would lower the live
+            // count under a peak taken before it, so they are drained first.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
             TensorMemoryPool.ResetPeak();
             using (var scope = TensorScope.Enter())
             {
