@@ -49,10 +49,43 @@ public sealed class DataCheckCommandTests : IDisposable
     public void IsASubcommandOfData()
     {
         var data = DataCommand.Create();
-        var check = Assert.Single(data.Subcommands);
-        Assert.Equal("check", check.Name);
+        Assert.Equal(["check", "convert"], data.Subcommands.Select(c => c.Name));
         var parse = data.Parse(["check", Path.Combine(_dir, "nothing.csv"), "--classes", Path.Combine(_dir, "classes.csv")]);
         Assert.Empty(parse.Errors);
         Assert.Equal(2, parse.Invoke()); // cannot open: no such file
+    }
+
+    [Fact]
+    public void The_same_error_on_every_row_is_one_line_with_a_count()
+    {
+        var rows = new System.Text.StringBuilder();
+        for (int i = 0; i < 40; i++)
+        {
+            File.WriteAllBytes(Path.Combine(_dir, $"bird{i}.png"), PngEncoder.Encode(new RgbImage(8, 8)));
+            rows.Append($"bird{i}.png,1,1,5,5,bird\n");
+        }
+        rows.Append("b.png,1,1,9,9,cat\n");
+        File.WriteAllText(Path.Combine(_dir, "birds.csv"), rows.ToString());
+        var output = new StringWriter();
+        DataCommand.Check(new DatasetSpec(Path.Combine(_dir, "birds.csv")) { Classes = Path.Combine(_dir, "classes.csv") }, decode: false, output, TextWriter.Null);
+        var lines = output.ToString().Split('\n').Where(l => l.Contains("is not in")).ToList();
+        var line = Assert.Single(lines);
+        Assert.Contains("class \"bird\" is not in", line);
+        Assert.Contains("(40 times: line 1, line 2, line 3, …)", line);
+    }
+
+    [Fact]
+    public void Convert_writes_a_set_the_readers_open_and_names_what_was_left_out()
+    {
+        var output = new StringWriter();
+        int rc = DataCommand.Convert(new DatasetSpec(Path.Combine(_dir, "train.csv")), DatasetFormat.Voc, Path.Combine(_dir, "voc"),
+            new RetinaSharp.Data.Conversion.ConversionOptions(), output, TextWriter.Null);
+        var text = output.ToString();
+        Assert.Equal(1, rc); // missing.png is not in the output, and the exit code says so
+        Assert.Contains("missing.png does not exist", text);
+        Assert.Contains("2 images, 3 boxes, 0 ignore regions; 2 images copied", text);
+        var voc = DatasetFactory.Open(new DatasetSpec(Path.Combine(_dir, "voc")) { Classes = Path.Combine(_dir, "voc", "classes.txt") });
+        Assert.Equal(2, voc.Count);
+        Assert.Equal(0, voc.Report.ErrorCount);
     }
 }

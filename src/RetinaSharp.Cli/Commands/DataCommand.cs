@@ -8,13 +8,14 @@ namespace RetinaSharp.Cli.Commands;
 
 internal static class DataCommand
 {
-    /// <summary>Problems printed in full before the rest are only counted.</summary>
+    /// <summary>Problem groups printed in full before the rest are only counted.</summary>
     private const int ProblemsShown = 50;
 
     public static Command Create()
     {
         var command = new Command("data", "Inspect a data set.");
         command.Subcommands.Add(CreateCheck());
+        command.Subcommands.Add(CreateConvert());
         return command;
     }
 
@@ -46,6 +47,70 @@ internal static class DataCommand
             return Check(spec, decode: !pr.GetValue(noDecode), Console.Out, Console.Error, pr.GetValue(recipe), pr.GetValue(anchors) == "auto");
         });
         return command;
+    }
+
+    private static Command CreateConvert()
+    {
+        var dataset = new Argument<string>("dataset") { Description = "COCO instances .json, keras-retinanet .csv, or a Pascal VOC folder." };
+        var to = new Option<string>("--to") { Description = "Target format: coco, voc or csv.", Required = true };
+        to.AcceptOnlyFromAmong("coco", "voc", "csv");
+        var output = new Option<string>("--output", "-o") { Description = "COCO: a .json file; CSV: a .csv file (classes.csv is written beside it); VOC: a folder.", Required = true };
+        var images = new Option<string>("--images") { Description = "COCO source: the image folder (default: the JSON file's folder)." };
+        var classes = new Option<string>("--classes") { Description = "CSV source: the class,id file (default: classes.csv beside it). VOC source: class names, one per line." };
+        var split = new Option<string>("--split") { Description = "VOC source: the split in ImageSets/Main (default: trainval; 'all' for every image of a folder without ImageSets)." };
+        var noCopy = new Option<bool>("--no-copy") { Description = "Refer to the images where they are instead of copying them beside the output (readers then need the images inside the output's folder, or paths are refused)." };
+        var command = new Command("convert", "Write a data set in another format (COCO JSON, Pascal VOC folder, keras-retinanet CSV), images copied beside it.");
+        command.Arguments.Add(dataset);
+        command.Options.Add(to);
+        command.Options.Add(output);
+        command.Options.Add(images);
+        command.Options.Add(classes);
+        command.Options.Add(split);
+        command.Options.Add(noCopy);
+        command.SetAction(pr =>
+        {
+            var spec = new DatasetSpec(pr.GetValue(dataset)!) { Images = pr.GetValue(images), Classes = pr.GetValue(classes), Split = pr.GetValue(split) };
+            var format = pr.GetValue(to) switch { "coco" => DatasetFormat.Coco, "voc" => DatasetFormat.Voc, _ => DatasetFormat.Csv };
+            return Convert(spec, format, pr.GetValue(output)!, new Data.Conversion.ConversionOptions { CopyImages = !pr.GetValue(noCopy) }, Console.Out, Console.Error);
+        });
+        return command;
+    }
+
+    /// <summary>Exit code 0 when everything was converted, 1 when the source had errors (those items are not in the output), 2 when nothing was written.</summary>
+    internal static int Convert(DatasetSpec spec, DatasetFormat format, string output, Data.Conversion.ConversionOptions options, TextWriter o, TextWriter errors)
+    {
+        IDetectionDataset ds;
+        try
+        {
+            ds = DatasetFactory.Open(spec, DatasetOptions.Default with { Policy = BadSamplePolicy.Skip });
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
+        {
+            errors.WriteLine($"retina data convert: {e.Message}");
+            return 2;
+        }
+        Data.Conversion.ConversionResult result;
+        try
+        {
+            result = Data.Conversion.DatasetConverter.Convert(ds, format, output, options);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            errors.WriteLine($"retina data convert: {e.Message}");
+            return 2;
+        }
+        var report = ds.Report;
+        o.WriteLine($"read {ds.Source}: {ds.Count} images, {ds.Classes.Count} classes; problems: {report.Summary()}");
+        var groups = report.Grouped();
+        for (int i = 0; i < groups.Count && i < ProblemsShown; i++)
+            o.WriteLine($"  {(groups[i].First.Severity == ProblemSeverity.Error ? "error" : "warning")}: {groups[i]}");
+        o.WriteLine($"wrote {format.ToString().ToUpperInvariant()} to {output}: {result.Images} images, {result.Boxes} boxes, {result.IgnoreRegions} ignore regions"
+            + (options.CopyImages ? $"; {result.ImagesCopied} images copied" : ""));
+        if (result.IgnoreRegionsDropped > 0)
+            o.WriteLine($"  {result.IgnoreRegionsDropped} ignore regions (crowd or difficult objects) left out: CSV cannot hold them");
+        if (format == DatasetFormat.Voc)
+            o.WriteLine($"  open it with --classes {Path.Combine(output, "classes.txt")} (without it the VOC reader expects the 20 Pascal classes)");
+        return report.ErrorCount > 0 ? 1 : 0;
     }
 
     /// <summary>Exit code 0 when no errors were found, 1 when some were, 2 when the data set cannot be opened at all.</summary>
@@ -124,10 +189,16 @@ internal static class DataCommand
 
         var report = ds.Report;
         o.WriteLine($"problems: {report.Summary()}");
-        var problems = report.Problems;
-        for (int i = 0; i < problems.Count && i < ProblemsShown; i++)
-            o.WriteLine($"  {(problems[i].Severity == ProblemSeverity.Error ? "error" : "warning")}: {problems[i]}");
-        if (problems.Count > ProblemsShown) o.WriteLine($"  ... and {problems.Count - ProblemsShown} more");
+        // The same mistake on every row is one line with a count, not one line per row.
+        var groups = report.Grouped();
+        for (int i = 0; i < groups.Count && i < ProblemsShown; i++)
+            o.WriteLine($"  {(groups[i].First.Severity == ProblemSeverity.Error ? "error" : "warning")}: {groups[i]}");
+        if (groups.Count > ProblemsShown)
+        {
+            int rest = 0;
+            for (int i = ProblemsShown; i < groups.Count; i++) rest += groups[i].Count;
+            o.WriteLine($"  ... and {rest} more");
+        }
     }
 
     private static void PrintCoverage(Models.RetinaNetConfig config, IReadOnlyList<AnchorCoverageBucket> buckets, string title, TextWriter o)

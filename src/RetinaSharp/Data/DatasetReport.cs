@@ -59,6 +59,37 @@ public sealed class DatasetReport
         lock (_gate) _skipped++;
     }
 
+    /// <summary>
+    /// The problems with the same severity, kind, file and message gathered into one group each,
+    /// in the order of their first occurrence.
+    /// </summary>
+    public IReadOnlyList<DatasetProblemGroup> Grouped()
+    {
+        lock (_gate)
+        {
+            var order = new List<(DatasetProblem First, List<string> Items, int Count)>();
+            var index = new Dictionary<(ProblemSeverity, ProblemKind, string, string), int>();
+            foreach (var p in _problems)
+            {
+                var key = (p.Severity, p.Kind, p.File, p.Message);
+                if (index.TryGetValue(key, out int i))
+                {
+                    var g = order[i];
+                    if (g.Items.Count < DatasetProblemGroup.ItemsShown && p.Item.Length > 0) g.Items.Add(p.Item);
+                    order[i] = g with { Count = g.Count + 1 };
+                }
+                else
+                {
+                    index[key] = order.Count;
+                    order.Add((p, p.Item.Length > 0 ? [p.Item] : [], 1));
+                }
+            }
+            var groups = new List<DatasetProblemGroup>(order.Count);
+            foreach (var (first, items, count) in order) groups.Add(new DatasetProblemGroup(first, count, items));
+            return groups;
+        }
+    }
+
     /// <summary>One line per kind of problem, with counts.</summary>
     public string Summary()
     {
