@@ -19,9 +19,10 @@ internal sealed class ConsoleTrainingObserver : ITrainingObserver, IDisposable
     {
         if (!_interactive) return;
         var ready = new TaskCompletionSource();
+        // No RemainingTimeColumn: it extrapolates the bar and knows nothing of a time budget; the line's eta does.
         _runner = Task.Run(() => AnsiConsole.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
             .StartAsync(async ctx =>
             {
                 lock (_gate)
@@ -43,6 +44,8 @@ internal sealed class ConsoleTrainingObserver : ITrainingObserver, IDisposable
         {
             if (_task != null)
             {
+                // Fitting the schedule to a time budget changes the total after the first steps.
+                _task.MaxValue = p.TotalIterations;
                 _task.Value = p.Iteration;
                 _task.Description = Markup.Escape(line);
                 return;

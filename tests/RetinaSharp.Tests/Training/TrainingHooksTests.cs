@@ -140,6 +140,32 @@ public sealed class TrainingHooksTests : IDisposable
         Assert.True(result.Elapsed.TotalSeconds < 6 + 5, $"ran {result.Elapsed.TotalSeconds:F1} s");
     }
 
+    private sealed class Progress : ITrainingObserver
+    {
+        public List<TrainingProgress> Steps { get; } = [];
+        public void OnStep(TrainingProgress progress) => Steps.Add(progress);
+        public void OnEvaluation(int iteration, IReadOnlyDictionary<string, double> metrics) { }
+        public void OnMessage(string message) { }
+    }
+
+    [Fact]
+    public void The_eta_never_passes_the_time_budget()
+    {
+        // 100 000 steps cannot run in 2 s: the budget stops the run, and the estimate must say so.
+        var progress = new Progress();
+        var options = Tiny(100_000) with { TimeBudgetSeconds = 2, FitScheduleToTime = false };
+        var result = new Trainer(options, Dataset(), _dir["run-eta"]) { Observer = progress }.Run();
+        Assert.Equal(StopReason.TimeBudget, result.StopReason);
+        Assert.True(progress.Steps.Count >= 2);
+        foreach (var p in progress.Steps)
+        {
+            Assert.True(p.Remaining.TotalSeconds <= Math.Max(0, 2 - p.Elapsed.TotalSeconds) + 1e-6, $"eta {p.Remaining} at {p.Elapsed} of a 2 s budget");
+            // The schedule alone would have promised far longer.
+            double bySchedule = p.Elapsed.TotalSeconds / Math.Max(1, p.Iteration) * (p.TotalIterations - p.Iteration);
+            Assert.True(bySchedule > 60, $"{bySchedule}");
+        }
+    }
+
     [Fact]
     public void Hook_state_survives_a_resume()
     {

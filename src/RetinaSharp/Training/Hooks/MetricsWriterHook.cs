@@ -36,8 +36,12 @@ public sealed class MetricsWriterHook(int every) : TrainingHook
             LearningRate = step.LearningRate, ImagesPerSecond = ips, Seconds = elapsed.TotalSeconds, ForegroundAnchors = step.ForegroundAnchors,
             SkippedImages = trainer.SkippedImages,
         });
+        double remaining = perIteration * (total - iteration);
+        // A time budget stops the run at its end whatever the schedule says, so the estimate never passes it.
+        double budget = trainer.Options.TimeBudgetSeconds;
+        if (budget > 0) remaining = Math.Min(remaining, Math.Max(0, budget - elapsed.TotalSeconds));
         trainer.Observer?.OnStep(new TrainingProgress(iteration, total, step.Loss, step.ClassificationLoss, step.BoxLoss, step.LearningRate, ips, elapsed,
-            TimeSpan.FromSeconds(perIteration * (total - iteration)), step.ForegroundAnchors, trainer.SkippedImages));
+            TimeSpan.FromSeconds(remaining), step.ForegroundAnchors, trainer.SkippedImages));
         _window.Restart();
         _images = 0;
     }
