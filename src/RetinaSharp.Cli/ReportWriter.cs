@@ -17,15 +17,42 @@ internal static class ReportWriter
     {
         var clock = Stopwatch.StartNew();
         var (detections, result) = DetectorEvaluation.PredictAndEvaluate(detector.Model, dataset,
-            progress: new Progress<int>(n => progress.Write($"\r{n}/{dataset.Count} images")),
-            categoryIdOf: detector.CategoryIds != null ? detector.CategoryIdOf : null);
-        progress.WriteLine();
+            progress: new Progress<int>(n => ReportProgress(progress, n, dataset.Count)),
+            categoryIdOf: CategoryIdOf(detector, dataset));
+        if (IsLive(progress)) progress.WriteLine();
         return (detections, result, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>The category id of a detector's label: its checkpoint's ids, else the data set's (the model was trained on it).</summary>
-    public static Func<int, long> CategoryIdOf(RetinaNetDetector detector, IDetectionDataset dataset) =>
-        detector.CategoryIds != null ? detector.CategoryIdOf : label => dataset.Classes[label].CategoryId;
+    /// <summary>
+    /// The data set's category id for a detector's label: by class name when every class of the
+    /// checkpoint is in the data set (a CSV or VOC set numbers its classes itself, so ids alone may
+    /// disagree), else the checkpoint's ids, else the data set's own (the model was trained on it).
+    /// </summary>
+    public static Func<int, long> CategoryIdOf(RetinaNetDetector detector, IDetectionDataset dataset)
+    {
+        if (detector.CategoryIds != null)
+        {
+            var byName = new long[detector.ClassNames.Count];
+            bool all = byName.Length > 0;
+            for (int i = 0; i < byName.Length && all; i++)
+            {
+                if (dataset.Classes.TryGetLabelByName(detector.ClassNames[i], out int label)) byName[i] = dataset.Classes.CategoryIdOf(label);
+                else all = false;
+            }
+            if (all) return label => label < byName.Length ? byName[label] : detector.CategoryIdOf(label);
+            return detector.CategoryIdOf;
+        }
+        return label => dataset.Classes[label].CategoryId;
+    }
+
+    private static bool IsLive(TextWriter progress) => ReferenceEquals(progress, Console.Error) && !Console.IsErrorRedirected;
+
+    /// <summary>Rewrites one line on a terminal; to a file or pipe, a line at each tenth of the way.</summary>
+    private static void ReportProgress(TextWriter progress, int done, int total)
+    {
+        if (IsLive(progress)) progress.Write($"\r{done}/{total} images");
+        else if (done == total || done * 10 / Math.Max(1, total) != (done - 1) * 10 / Math.Max(1, total)) progress.WriteLine($"{done}/{total} images");
+    }
 
     /// <summary>
     /// After training with a validation set: the report of best.safetensors (else the last

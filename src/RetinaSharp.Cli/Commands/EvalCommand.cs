@@ -87,8 +87,9 @@ internal static class EvalCommand
         }
         try
         {
-            var samples = RetinaSharp.Data.DatasetFactory.Open(new RetinaSharp.Data.DatasetSpec(dataPath) { Images = imagesPath, Split = "test" });
             using var detector = RetinaNetDetector.Load(weightsPath);
+            var spec = new RetinaSharp.Data.DatasetSpec(dataPath) { Images = imagesPath, Split = "test" };
+            var samples = RetinaSharp.Data.DatasetFactory.Open(spec, ClassesFromCheckpoint(spec, detector));
             if (detector.CategoryIds == null && detector.Model.Config.NumClasses < samples.Classes.Count)
             {
                 stderr.WriteLine($"retina eval: {weightsPath} predicts {detector.Model.Config.NumClasses} classes but {dataPath} has {samples.Classes.Count} categories.");
@@ -117,6 +118,21 @@ internal static class EvalCommand
             stderr.WriteLine($"retina eval: {e.Message}");
             return BadInput;
         }
+    }
+
+    /// <summary>
+    /// A CSV without a classes file and a VOC folder name their classes only by the objects they
+    /// hold (or VOC's 20); a checkpoint that records its classes gives them instead, so a test set
+    /// that lacks a class, or is not Pascal's, still lines up with the model's labels.
+    /// </summary>
+    private static RetinaSharp.Data.DatasetOptions? ClassesFromCheckpoint(RetinaSharp.Data.DatasetSpec spec, RetinaNetDetector detector)
+    {
+        if (detector.CategoryIds is null || detector.ClassNames.Count == 0) return null;
+        var format = RetinaSharp.Data.DatasetFactory.DetectFormat(spec.Path);
+        bool csvWithoutClasses = format == RetinaSharp.Data.DatasetFormat.Csv
+            && !File.Exists(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(spec.Path))!, "classes.csv"));
+        if (format != RetinaSharp.Data.DatasetFormat.Voc && !csvWithoutClasses) return null;
+        return RetinaSharp.Data.DatasetOptions.Default with { ClassNames = [.. detector.ClassNames] };
     }
 
     /// <summary>The pycocotools summary, then AP per category (left out where a fuller per-class table follows).</summary>

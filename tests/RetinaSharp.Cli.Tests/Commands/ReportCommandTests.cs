@@ -70,6 +70,34 @@ public sealed class ReportCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_csv_without_a_classes_file_is_scored_with_the_checkpoint_classes()
+    {
+        // A CSV that names only two of the model's three classes: read alone it would have the
+        // classes circle and star, and the model's square detections would be scored as stars.
+        var (weights, _, images) = ModelAndData();
+        var csv = Path.Combine(images, "val.csv");
+        File.WriteAllText(csv, "a.png,10,10,40,30,circle\nb.png,40,5,70,45,star\n");
+        Assert.Equal(EvalCommand.Ok, EvalCommand.RunModel(weights, csv, null, _temp["csv.json"], _out, _err));
+        var perCategory = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(_temp["csv.json"]))!["per_category"]!.AsArray();
+        Assert.Equal(["circle", "square", "star"], perCategory.Select(c => c!["name"]!.GetValue<string>()));
+        Assert.Equal(-1, perCategory[1]!["AP"]!.GetValue<double>()); // no square in the ground truth
+    }
+
+    [Fact]
+    public void Detector_labels_map_to_the_data_set_categories_by_name()
+    {
+        var (weights, _, images) = ModelAndData();
+        File.WriteAllText(Path.Combine(images, "classes.csv"), "star,5\ncircle,9\nsquare,3\n");
+        var csv = Path.Combine(images, "val.csv");
+        File.WriteAllText(csv, "a.png,10,10,40,30,circle\n");
+        var data = RetinaSharp.Data.DatasetFactory.Open(new RetinaSharp.Data.DatasetSpec(csv));
+        using var detector = RetinaNetDetector.Load(weights);
+        var categoryOf = ReportWriter.CategoryIdOf(detector, data);
+        // The checkpoint's labels are circle, square, star (its own ids 1, 2, 7); the CSV's ids win, matched by name.
+        Assert.Equal([9L, 3L, 5L], new[] { categoryOf(0), categoryOf(1), categoryOf(2) });
+    }
+
+    [Fact]
     public void Report_without_a_model_is_refused()
     {
         var root = new System.CommandLine.RootCommand { EvalCommand.Create() };
