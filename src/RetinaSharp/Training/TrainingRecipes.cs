@@ -32,15 +32,31 @@ public static class TrainingRecipes
     };
 
     /// <summary>
-    /// The recipe of that name with its anchors moved to the data set's objects: the smallest anchor
-    /// is the power of two (8, 16 or 32 px) just below the 10th percentile of the boxes' sizes
-    /// (square root of the area) at the recipe's input size, so small objects still get anchors.
-    /// The r50/paper recipe keeps torchvision's anchors, which its pretrained weights expect.
+    /// The recipe of that name fitted to the data set. Input size: when the images are smaller
+    /// than the recipe's input (median short side) and their objects are big enough at their own
+    /// size (10th percentile of the boxes' sizes, square root of the area, at least 16 px), they
+    /// are used at their own size (rounded up to a multiple of 32, at least 128) instead of being
+    /// enlarged, which costs time and adds nothing. Anchors: the smallest is the power of two (8,
+    /// 16 or 32 px) just below the 10th percentile of the boxes' sizes at the input size, so small
+    /// objects still get anchors. The r50/paper recipe keeps torchvision's input size and anchors,
+    /// which its pretrained weights expect.
     /// </summary>
     public static TrainingOptions ForDataset(string name, IDetectionDataset dataset, ulong seed = 0)
     {
         var recipe = Get(name, dataset.Classes.Count, seed);
         if (name is "r50" or "paper" or "demo" or "demo-quick") return recipe;
+        var shortSides = new List<double>();
+        var native = new List<double>();
+        for (int i = 0; i < dataset.Count; i++)
+        {
+            var size = dataset.GetInfo(i).Size;
+            if (!size.IsKnown) continue;
+            shortSides.Add(Math.Min(size.Height, size.Width));
+            foreach (var b in dataset.GetAnnotations(i).Boxes) native.Add(Math.Sqrt(Math.Max(0, b.Area)));
+        }
+        if (shortSides.Count == 0) return recipe;
+        recipe = FitInputSize(recipe, Percentile(shortSides, 0.5), native.Count > 0 ? Percentile(native, 0.1) : 0);
+
         var sizes = new List<double>();
         var m = recipe.Model;
         for (int i = 0; i < dataset.Count; i++)
@@ -51,10 +67,31 @@ public static class TrainingRecipes
             foreach (var b in dataset.GetAnnotations(i).Boxes) sizes.Add(Math.Sqrt(Math.Max(0, b.Area)) * scale);
         }
         if (sizes.Count == 0) return recipe;
-        sizes.Sort();
-        double p10 = sizes[(int)(0.1 * (sizes.Count - 1))];
+        double p10 = Percentile(sizes, 0.1);
         int smallest = p10 >= 32 ? 32 : p10 >= 16 ? 16 : 8;
         return recipe with { Model = m with { AnchorSizes = [smallest, smallest * 2, smallest * 4, smallest * 8, smallest * 16] } };
+    }
+
+    private static TrainingOptions FitInputSize(TrainingOptions recipe, double medianShortSide, double nativeSmallBox)
+    {
+        var m = recipe.Model;
+        if (medianShortSide >= m.MinSize || nativeSmallBox < 16) return recipe;
+        int minSize = Math.Max(128, (int)Math.Ceiling(medianShortSide / 32) * 32);
+        if (minSize >= m.MinSize) return recipe;
+        double ratio = (double)minSize / m.MinSize;
+        var trainSizes = new int[recipe.TrainMinSizes.Length];
+        for (int i = 0; i < trainSizes.Length; i++) trainSizes[i] = (int)Math.Round(recipe.TrainMinSizes[i] * ratio);
+        return recipe with
+        {
+            Model = m with { MinSize = minSize, MaxSize = (int)Math.Round(m.MaxSize * ratio) },
+            TrainMinSizes = trainSizes,
+        };
+    }
+
+    private static double Percentile(List<double> values, double q)
+    {
+        values.Sort();
+        return values[(int)(q * (values.Count - 1))];
     }
 
     private static TrainingOptions FromScratch(int numClasses, ulong seed, string backbone, double width, int fpn, int headDepth, int minSize, int maxSize,

@@ -60,12 +60,12 @@ public sealed class DurationAndRecipeTests
     public void Bad_durations_are_refused(string text) =>
         Assert.Contains("not a duration", Assert.Throws<ArgumentException>(() => TrainingOverrides.ParseDuration(text)).Message);
 
-    private static RetinaSharp.Data.InMemoryDetectionDataset Boxes(float side, int count = 20)
+    private static RetinaSharp.Data.InMemoryDetectionDataset Boxes(float side, int count = 20, int width = 640, int height = 480)
     {
         var samples = new List<(RetinaSharp.Data.SampleInfo, RetinaSharp.Data.ImageAnnotations, RetinaSharp.Imaging.RgbImage)>();
         for (int i = 0; i < count; i++)
-            samples.Add((new RetinaSharp.Data.SampleInfo(i, $"i{i}", $"i{i}.png", new RetinaSharp.Structures.ImageSize(480, 640)),
-                new RetinaSharp.Data.ImageAnnotations([new RetinaSharp.Structures.Box(10, 10, 10 + side, 10 + side)], [0], [], []), new RetinaSharp.Imaging.RgbImage(640, 480)));
+            samples.Add((new RetinaSharp.Data.SampleInfo(i, $"i{i}", $"i{i}.png", new RetinaSharp.Structures.ImageSize(height, width)),
+                new RetinaSharp.Data.ImageAnnotations([new RetinaSharp.Structures.Box(10, 10, 10 + side, 10 + side)], [0], [], []), new RetinaSharp.Imaging.RgbImage(width, height)));
         return new RetinaSharp.Data.InMemoryDetectionDataset(RetinaSharp.Data.ClassList.FromNames(["thing"]), samples);
     }
 
@@ -81,6 +81,24 @@ public sealed class DurationAndRecipeTests
         Assert.Equal("small", TrainingRecipes.DefaultFor(pretrained: false));
         Assert.Equal("r50", TrainingRecipes.DefaultFor(pretrained: true));
         foreach (var name in TrainingRecipes.Names) TrainingRecipes.Get(name, 3).Validate();
+    }
+
+    [Fact]
+    public void Small_images_with_big_enough_objects_are_used_at_their_own_size()
+    {
+        // 200x150 images: "small" (384, max 640) would enlarge them 2.56 times. With 40 px objects they
+        // are used at 160 (150 rounded up to a multiple of 32), max 640 * 160 / 384 = 266.7 → 267.
+        var fitted = TrainingRecipes.ForDataset("small", Boxes(40, width: 200, height: 150));
+        Assert.Equal((160, 267), (fitted.Model.MinSize, fitted.Model.MaxSize));
+        Assert.Equal([140, 150, 160], fitted.TrainMinSizes); // 336, 360, 384 scaled by 160/384
+        // At 160 px (scale 160/150) the 40 px boxes are 42.7 px: anchors from 32.
+        Assert.Equal([32, 64, 128, 256, 512], fitted.Model.AnchorSizes);
+        fitted.Validate();
+        // Objects of 10 px would be 6 px at their own size: the recipe's enlargement is kept.
+        Assert.Equal(384, TrainingRecipes.ForDataset("small", Boxes(10, width: 200, height: 150)).Model.MinSize);
+        // Images bigger than the input are resized down as before.
+        Assert.Equal(384, TrainingRecipes.ForDataset("small", Boxes(40)).Model.MinSize);
+        Assert.Equal(800, TrainingRecipes.ForDataset("r50", Boxes(40, width: 200, height: 150)).Model.MinSize);
     }
 }
 
