@@ -18,8 +18,8 @@ internal static class RunSummary
         var m = options.Model;
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Recipe: {m.Backbone} width {m.BackboneWidth} ({m.BackboneNorm}, {m.TrainableBackboneLayers} stages trained), FPN {m.FpnChannels}, head depth {m.HeadDepth}, " +
-            $"input {string.Join("/", options.TrainMinSizes)} (max {m.MaxSize}); {options.Optimizer} lr {options.ResolvedLearningRate:G3}, {options.Schedule}, " +
+            $"input {string.Join("/", options.TrainMinSizes)} (max {m.MaxSize}), anchors {string.Join("/", m.AnchorSizes)}; {options.Optimizer} lr {options.ResolvedLearningRate:G3}, {options.Schedule}, " +
             $"{options.Iterations} steps of {options.EffectiveBatch} images{(options.TimeBudgetSeconds > 0 ? $", at most {options.TimeBudgetSeconds:F0} s" : "")}"));
-        o.WriteLine($"Output: {Path.GetFullPath(outputDirectory)} (config.json, metrics.jsonl, last.safetensors{(val != null ? ", best.safetensors" : "")})");
+        o.WriteLine($"Output: {Path.GetFullPath(outputDirectory)} (config.json, metrics.jsonl, last.safetensors{(val != null ? ", best.safetensors, results.csv, report/report.html" : "")})");
     }
 }
