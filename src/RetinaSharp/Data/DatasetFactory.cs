@@ -36,9 +36,9 @@ public static class DatasetFactory
             if (Directory.Exists(Path.Combine(path, "Annotations")) && Directory.Exists(Path.Combine(path, "ImageSets")))
                 return DatasetFormat.Voc;
             // Labelling tools write VOC XML without ImageSets: annotations/ beside images/, or both in one folder.
-            var annotations = Directory.EnumerateDirectories(path).FirstOrDefault(d => string.Equals(Path.GetFileName(d), "annotations", StringComparison.OrdinalIgnoreCase));
+            var annotations = VocLayout.AnnotationFolder(path);
             if (Directory.EnumerateFiles(annotations ?? path, "*.xml").Any()) return DatasetFormat.Voc;
-            throw new InvalidDataException($"{path}: a folder data set must hold VOC XML annotations: the Pascal VOC layout (Annotations/, JPEGImages/, ImageSets/Main/), or annotations/*.xml beside images/, or *.xml files.");
+            throw new InvalidDataException($"{path}: a folder data set must hold VOC XML annotations: the Pascal VOC layout (Annotations/, JPEGImages/, ImageSets/Main/), or annotations/*.xml beside images/ (or one folder of XML files beside one of images), or *.xml files.");
         }
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file or folder.", path);
         var ext = Path.GetExtension(path).ToLowerInvariant();

@@ -211,6 +211,24 @@ public sealed class VocFlatLayoutTests : IDisposable
     }
 
     [Fact]
+    public void Any_names_for_the_xml_and_image_folders_are_found()
+    {
+        // The kangaroo set's layout: annots/ beside images/ (and a README).
+        for (int i = 0; i < 3; i++)
+        {
+            _dir.Write($"k/annots/{i:D5}.xml", Xml($"{i:D5}.png", "kangaroo"));
+            _dir.WritePng($"k/images/{i:D5}.png", 40, 30);
+        }
+        _dir.Write("k/README.md", "a data set");
+        var root = _dir["k"];
+        Assert.Equal(DatasetFormat.Voc, DatasetFactory.DetectFormat(root));
+        var all = DatasetFactory.Open(new DatasetSpec(root) { Split = "all" });
+        Assert.Equal(3, all.Count);
+        Assert.Equal(_dir["k/images/00002.png"], all.GetInfo(2).FilePath);
+        Assert.Equal(0, all.Report.ErrorCount);
+    }
+
+    [Fact]
     public void Train_and_test_splits_partition_the_images_by_a_seeded_hash()
     {
         var root = Folder(40);

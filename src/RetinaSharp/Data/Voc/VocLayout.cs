@@ -5,7 +5,8 @@ namespace RetinaSharp.Data.Voc;
 /// <para>
 /// The Pascal layout: Annotations/, JPEGImages/ and ImageSets/Main/{split}.txt. Without ImageSets
 /// (what labelling tools write): an annotations/ folder of XML files beside an images/ folder (any
-/// capitalisation; JPEGImages/ too), or one folder holding both. There the ids are the XML files'
+/// capitalisation; JPEGImages/ too; otherwise the one subfolder of XML files and the one of images,
+/// whatever their names), or one folder holding both. There the ids are the XML files'
 /// names in ordinal order, the classes are those the XML files name, and the split is drawn from
 /// the ids: "all" keeps every image; "val" or "test" the held-out share
 /// (<see cref="DatasetOptions.ValidationFraction"/>, chosen by a hash of the id and
@@ -24,8 +25,8 @@ internal sealed record VocLayout(string Annotations, string Images, IReadOnlyLis
                 throw new FileNotFoundException($"{splitFile}: split file not found (a VOC folder holds Annotations/, JPEGImages/ and ImageSets/Main/{split}.txt).", splitFile);
             return new VocLayout(Path.Combine(root, "Annotations"), Path.Combine(root, "JPEGImages"), ReadSplitFile(splitFile), DiscoverClasses: false);
         }
-        string annotations = Child(root, "annotations") ?? root;
-        string images = Child(root, "images") ?? Child(root, "JPEGImages") ?? annotations;
+        string annotations = AnnotationFolder(root) ?? root;
+        string images = Child(root, "images") ?? Child(root, "JPEGImages") ?? OnlySubfolderWith(root, ImagePatterns) ?? annotations;
         var xml = Directory.EnumerateFiles(annotations, "*.xml").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal).ToList();
         if (xml.Count == 0)
             throw new InvalidDataException($"{root}: no VOC XML annotations found (looked for ImageSets/Main/{split}.txt, annotations/*.xml and *.xml).");
@@ -49,6 +50,30 @@ internal sealed record VocLayout(string Annotations, string Images, IReadOnlyLis
             h *= 1099511628211UL;
         }
         return (h % 10_000) < options.ValidationFraction * 10_000;
+    }
+
+    private static readonly string[] XmlPatterns = ["*.xml"];
+    private static readonly string[] ImagePatterns = ["*.jpg", "*.jpeg", "*.png"];
+
+    /// <summary>
+    /// The folder of XML files without ImageSets: annotations/ (any capitalisation), else the one
+    /// subfolder that holds XML files (labelling tools and published sets name it annots/, labels/, xml/…).
+    /// </summary>
+    internal static string? AnnotationFolder(string root) => Child(root, "annotations") ?? OnlySubfolderWith(root, XmlPatterns);
+
+    private static string? OnlySubfolderWith(string root, string[] patterns)
+    {
+        string? found = null;
+        foreach (var dir in Directory.EnumerateDirectories(root))
+        {
+            bool has = false;
+            foreach (var pattern in patterns)
+                if (Directory.EnumerateFiles(dir, pattern).Any()) { has = true; break; }
+            if (!has) continue;
+            if (found != null) return null;
+            found = dir;
+        }
+        return found;
     }
 
     private static string? Child(string root, string name)
