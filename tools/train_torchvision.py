@@ -124,6 +124,21 @@ def fail(message):
     sys.exit(2)
 
 
+def parse_duration(text):
+    """TrainingOverrides.ParseDuration: plain seconds or a number with s, m or h."""
+    t = text.strip().lower()
+    unit = 3600 if t.endswith("h") else 60 if t.endswith("m") else 1
+    if t and t[-1].isalpha():
+        t = t[:-1]
+    try:
+        value = float(t)
+    except ValueError:
+        value = float("nan")
+    if t.endswith("s") or not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a duration: give a positive number with s, m or h (e.g. 10m)")
+    return value * unit
+
+
 def train_min_sizes(min_size):
     return [min_size * 7 // 8, min_size * 15 // 16, min_size]
 
@@ -463,6 +478,37 @@ def build_model(recipe, num_classes, anchor_sizes):
                      bg_iou_thresh=0.4, topk_candidates=1000)
 
 
+def read_safetensors(path, prefix="model."):
+    """The float32 tensors of a safetensors file whose names start with prefix (a RetinaSharp checkpoint's "model.*")."""
+    import torch
+    with open(path, "rb") as f:
+        n = int.from_bytes(f.read(8), "little")
+        header = json.loads(f.read(n))
+        data = f.read()
+    tensors = {}
+    for name, info in header.items():
+        if name == "__metadata__" or not name.startswith(prefix):
+            continue
+        if info["dtype"] != "F32":
+            fail(f"{path}: tensor {name} is {info['dtype']}, only F32 is read")
+        begin, end = info["data_offsets"]
+        a = np.frombuffer(data[begin:end], dtype="<f4").reshape(info["shape"])
+        tensors[name[len(prefix):]] = torch.from_numpy(a.copy())
+    return tensors, header.get("__metadata__", {})
+
+
+def load_weights(model, path):
+    tensors, _ = read_safetensors(path)
+    own = model.state_dict()
+    missing = sorted(set(own) - set(tensors))
+    extra = sorted(set(tensors) - set(own))
+    wrong = sorted(k for k in set(own) & set(tensors) if tuple(own[k].shape) != tuple(tensors[k].shape))
+    if missing or extra or wrong:
+        fail(f"{path}: does not fit the {len(own)}-tensor model: missing {missing[:3]}, unexpected {extra[:3]}, "
+             f"other shapes {wrong[:3]} (same --recipe and classes?)")
+    model.load_state_dict(tensors)
+
+
 def learning_rate(base, iteration, total, warmup):
     """CosineSchedule.At: base * linear warmup from 0.1 * cosine over the whole run, held at 0 past it."""
     w = 1.0
@@ -470,7 +516,8 @@ def learning_rate(base, iteration, total, warmup):
         a = iteration / warmup
         w = WARMUP_FACTOR * (1 - a) + a
     t = min(iteration, total)
-    return base * w * 0.5 * (1 + math.cos(math.pi * t / total))
+    # The recipe's rate is a float32, the product is rounded to float32: RetinaSharp's arithmetic.
+    return float(np.float32(float(np.float32(base)) * w * 0.5 * (1 + math.cos(math.pi * t / total))))
 
 
 # ---- batches -----------------------------------------------------------------------------------
@@ -496,7 +543,9 @@ def plan_epoch(samples, batch, rng):
 
 def load_image(path, flip):
     import torch
-    from PIL import Image
+    from PIL import Image, ImageFile
+    # A truncated JPEG decodes as far as it goes, the rest mid-grey: libjpeg's behaviour, and RetinaSharp's.
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
     with Image.open(path) as im:
         im = im.convert("RGB")
         if flip:
@@ -772,6 +821,26 @@ def evaluate(model, samples, class_names):
     return gt, results, stats, evaluator
 
 
+def validation_loss(model, samples):
+    """DetectorEvaluation.Loss: the training loss at the evaluation size, no flip, averaged over images."""
+    import torch
+    sizes = model.transform.min_size
+    model.transform.min_size = (sizes[-1],)
+    model.train()
+    cls = box = 0.0
+    try:
+        with torch.no_grad():
+            for s in samples:
+                target = {"boxes": torch.tensor(np.array(s.boxes, dtype=np.float32).reshape(-1, 4)),
+                          "labels": torch.tensor(s.labels, dtype=torch.int64)}
+                losses = model([load_image(s.path, False)], [target])
+                cls += float(losses["classification"])
+                box += float(losses["bbox_regression"])
+    finally:
+        model.transform.min_size = sizes
+    return cls / len(samples), box / len(samples)
+
+
 def print_params():
     import torch
     for name, recipe in RECIPES.items():
@@ -792,8 +861,9 @@ def main():
     p.add_argument("--split", default="trainval", help="VOC image set of --train (default trainval)")
     p.add_argument("--val-split", default="test", help="VOC image set of --val (default test)")
     p.add_argument("--split-seed", type=int, default=0, help="seed of the held-out share of a VOC folder without ImageSets")
-    p.add_argument("--time", type=float, help="fit the whole schedule into this many seconds of training")
-    p.add_argument("--iterations", type=int, help="optimiser steps (default: the recipe's)")
+    p.add_argument("--time", type=parse_duration, help="fit the whole schedule into this much training time: 600, 90s, 10m, 1.5h")
+    p.add_argument("--iterations", type=int, help="optimiser steps (default: the recipe's); 0 evaluates only")
+    p.add_argument("--weights", help="start from a RetinaSharp checkpoint's model weights (last.safetensors of the same recipe)")
     p.add_argument("--anchor-sizes", type=int, nargs=5, help="base anchor sizes of P3..P7 (default: fitted as RetinaSharp does)")
     p.add_argument("--batch", type=int, help="images per step (default: the recipe's)")
     p.add_argument("--lr", type=float, help="learning rate (default: the recipe's)")
@@ -801,6 +871,7 @@ def main():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--log-every", type=int, default=20)
     p.add_argument("--out", help="output folder")
+    p.add_argument("--val-loss", action="store_true", help="also compute the validation loss (val_classification, val_box_regression)")
     p.add_argument("--params", action="store_true", help="print each recipe's parameter count and exit")
     p.add_argument("--check-eval", metavar="DIR", help="compare the compact COCO evaluation with stored pycocotools results and exit")
     args = p.parse_args()
@@ -815,22 +886,35 @@ def main():
         p.error("--train, --val and --out are needed")
     if args.time is not None and not args.time > 0:
         p.error("--time must be positive")
-    if args.iterations is not None and args.iterations <= 0:
-        p.error("--iterations must be positive")
+    if args.iterations is not None and args.iterations < 0:
+        p.error("--iterations must be 0 or positive")
     torch.manual_seed(args.seed)
 
     recipe = RECIPES[args.recipe]
     arch, width, fpn, depth, min_size, max_size, batch, lr, iterations = recipe
     batch = args.batch or batch
     lr = args.lr or lr
-    total = args.iterations or iterations
+    total = iterations if args.iterations is None else args.iterations
     warmup = WARMUP_ITERATIONS
     train, class_names = read_dataset(args.train, args.images, args.split, None, args.split_seed)
     val, _ = read_dataset(args.val, args.val_images or args.images, args.val_split, class_names, args.split_seed)
     if not train or not val:
         fail("the training or validation set has no usable images")
     anchors = args.anchor_sizes or fitted_anchor_sizes(train, min_size, max_size)
+    if args.weights:
+        # The checkpoint's own settings win over the refit; any other difference from the recipe is an error.
+        config = json.loads(read_safetensors(args.weights, prefix="\0")[1].get("retinasharp.config", "{}"))
+        if not args.anchor_sizes and config.get("AnchorSizes"):
+            anchors = config["AnchorSizes"]
+        expected = {"Backbone": arch, "BackboneWidth": width, "FpnChannels": fpn, "HeadDepth": depth, "MinSize": min_size,
+                    "MaxSize": max_size, "NumClasses": len(class_names), "BoxLoss": "SmoothL1", "P6FromC5": False,
+                    "HeadGroupNorm": True, "BackboneNorm": "GroupNorm"}
+        differ = [f"{k} {config[k]} (recipe {v})" for k, v in expected.items() if k in config and config[k] != v]
+        if differ:
+            fail(f"{args.weights}: the checkpoint's model differs from the {args.recipe} recipe: {', '.join(differ)}")
     model = build_model(recipe, len(class_names), anchors)
+    if args.weights:
+        load_weights(model, args.weights)
     n_params = sum(q.numel() for q in model.parameters())
     print(f"torchvision {args.recipe}: {arch} x{width}, FPN {fpn}, heads {depth}, {n_params} parameters; "
           f"{len(train)} training / {len(val)} validation images, classes {class_names}; anchors {anchors}; "
@@ -845,13 +929,22 @@ def main():
     fitted = args.time is None or args.iterations is not None
     fit_clock = None
     step, images_seen, skipped = 0, 0, 0
-    window_t, window_images, window_loss, window_steps = time.perf_counter(), 0, 0.0, 0
-    first_loss = last_loss = None
+    window = {"t": time.perf_counter(), "images": 0, "loss": 0.0, "steps": 0}
+    logged = []
+
+    def log(losses):
+        now = time.perf_counter()
+        mean = window["loss"] / max(1, window["steps"])
+        logged.append(mean)
+        print(f"step {step}/{total}  loss {mean:.4f}  (last: cls {float(losses['classification']):.4f} box {float(losses['bbox_regression']):.4f})"
+              f"  lr {optimizer.param_groups[0]['lr']:.2e}  {window['images'] / (now - window['t']):.2f} img/s", flush=True)
+        window.update(t=now, images=0, loss=0.0, steps=0)
+
     start = time.perf_counter()
     stop_reason = "completed"
+    losses = None
     while step < total:
-        elapsed = time.perf_counter() - start
-        if args.time is not None and elapsed >= args.time:
+        if args.time is not None and time.perf_counter() - start >= args.time:
             stop_reason = "time budget reached"
             break
         for group in optimizer.param_groups:
@@ -860,24 +953,22 @@ def main():
         losses = model(images, targets)
         loss = losses["classification"] + losses["bbox_regression"]
         value = float(loss)
+        optimizer.zero_grad(set_to_none=True)
         if math.isfinite(value):
-            optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
+            optimizer.zero_grad(set_to_none=True)
+            window["loss"] += value
+            window["steps"] += 1
         else:
             skipped += 1
-        optimizer.zero_grad(set_to_none=True)
         step += 1
         images_seen += len(images)
-        window_images += len(images)
-        if math.isfinite(value):
-            window_loss += value
-            window_steps += 1
+        window["images"] += len(images)
         if not fitted:
-            done = step
-            if done == fit_skip:
+            if step == fit_skip:
                 fit_clock = time.perf_counter()
-            elif done >= fit_skip + fit_measure:
+            elif step >= fit_skip + fit_measure:
                 per_step = (time.perf_counter() - fit_clock) / fit_measure
                 left = args.time * 0.95 - (time.perf_counter() - start)
                 new_total = step + max(1, int(left / max(per_step, 1e-6)))
@@ -887,19 +978,19 @@ def main():
                     warmup = min(warmup, int(round(warmup * new_total / total)))
                     total = new_total
         if step % args.log_every == 0 or step == total:
-            now = time.perf_counter()
-            mean = window_loss / max(1, window_steps)
-            first_loss = mean if first_loss is None else first_loss
-            last_loss = mean
-            print(f"step {step}/{total}  loss {mean:.4f}  (cls {float(losses['classification']):.4f} box {float(losses['bbox_regression']):.4f})"
-                  f"  lr {optimizer.param_groups[0]['lr']:.2e}  {window_images / (now - window_t):.2f} img/s", flush=True)
-            window_t, window_images, window_loss, window_steps = now, 0, 0.0, 0
+            log(losses)
+    if window["images"] and losses is not None:
+        log(losses)
     wall = time.perf_counter() - start
     stop.set()
-    print(f"{stop_reason}: {step} steps of {batch} images in {wall:.1f} s ({images_seen / wall:.2f} img/s)", flush=True)
+    rate = images_seen / wall if wall > 0 else 0.0
+    print(f"{stop_reason}: {step} steps of {batch} images in {wall:.1f} s ({rate:.2f} img/s)", flush=True)
 
     t0 = time.perf_counter()
     gt, results, stats, evaluator = evaluate(model, val, class_names)
+    if args.val_loss:
+        stats["val_classification"], stats["val_box_regression"] = validation_loss(model, val)
+        print(f"validation loss: classification {stats['val_classification']:.6f}, box regression {stats['val_box_regression']:.6f}")
     eval_seconds = time.perf_counter() - t0
     with open(os.path.join(args.out, "gt.json"), "w") as f:
         json.dump(gt, f)
@@ -911,10 +1002,10 @@ def main():
         "train_images": len(train), "val_images": len(val), "parameters": n_params, "anchor_sizes": anchors,
         "threads": args.threads, "batch": batch, "learning_rate": lr, "time_budget_seconds": args.time,
         "steps": step, "scheduled_steps": total, "warmup_steps": warmup, "non_finite_steps": skipped,
-        "stop": stop_reason, "wall_seconds": round(wall, 3), "images_per_second": round(images_seen / wall, 4),
-        "first_logged_loss": first_loss, "last_logged_loss": last_loss,
+        "stop": stop_reason, "wall_seconds": round(wall, 3), "images_per_second": round(rate, 4), "weights": args.weights,
+        "first_logged_loss": logged[0] if logged else None, "last_logged_loss": logged[-1] if logged else None,
         "eval_seconds": round(eval_seconds, 3), "evaluator": evaluator, "detections": len(results),
-        **{k: stats[k] for k in STAT_NAMES},
+        **stats,
     }
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(summary, f, indent=2)
