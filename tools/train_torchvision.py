@@ -53,7 +53,8 @@ express, each written to follow RetinaSharp's code:
   * --time S follows ScheduleFitHook and TimeBudgetHook: after 3 warm-up steps the next 10 are
     timed, the run is set to end at step + max(1, (0.95 S - elapsed) / step time), the warmup
     shrinks in proportion (round(100 * steps / recipe steps), at most 100), and the run stops
-    anyway once S seconds of training have passed. --iterations N fixes the run length instead.
+    anyway once S seconds of training have passed. --iterations N alone fixes the run length (with
+    --time too, it is only the length the schedule starts from, as in `retina train`).
   * Data: a CSV (a header naming filename, xmin, ymin, xmax, ymax, class in any order, e.g.
     filename,width,height,class,xmin,ymin,xmax,ymax; or headerless path,x1,y1,x2,y2,class), boxes
     as written, image size from the image file; or a VOC folder. A VOC folder with ImageSets reads
@@ -945,7 +946,8 @@ def main():
     batches = training_batches(train, batch, 0.5, args.seed, stop)
     model.train()
     fit_skip, fit_measure = 3, 10
-    fitted = args.time is None or args.iterations is not None
+    # As in RetinaSharp, --time refits the schedule even when --iterations is given.
+    fitted = args.time is None or total == 0
     fit_clock = None
     step, images_seen, skipped = 0, 0, 0
     window = {"t": time.perf_counter(), "images": 0, "loss": 0.0, "steps": 0}
