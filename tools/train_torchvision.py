@@ -883,6 +883,7 @@ def main():
     p.add_argument("--split-seed", type=int, default=0, help="seed of the held-out share of a VOC folder without ImageSets")
     p.add_argument("--time", type=parse_duration, help="fit the whole schedule into this much training time: 600, 90s, 10m, 1.5h")
     p.add_argument("--iterations", type=int, help="optimiser steps (default: the recipe's); 0 evaluates only")
+    p.add_argument("--warmup", type=int, help="linear warmup steps (default: 100, as the recipes)")
     p.add_argument("--weights", help="start from a RetinaSharp checkpoint's model weights (last.safetensors of the same recipe)")
     p.add_argument("--anchor-sizes", type=int, nargs=5, help="base anchor sizes of P3..P7 (default: fitted as RetinaSharp does)")
     p.add_argument("--batch", type=int, help="images per step (default: the recipe's)")
@@ -915,7 +916,7 @@ def main():
     batch = args.batch or batch
     lr = args.lr or lr
     total = iterations if args.iterations is None else args.iterations
-    warmup = WARMUP_ITERATIONS
+    warmup = WARMUP_ITERATIONS if args.warmup is None else args.warmup
     train, class_names = read_dataset(args.train, args.images, args.split, None, args.split_seed)
     val, _ = read_dataset(args.val, args.val_images or args.images, args.val_split, class_names, args.split_seed)
     if not train or not val:
