@@ -16,10 +16,12 @@ internal static class ReportWriter
         TextWriter progress)
     {
         var clock = Stopwatch.StartNew();
+        var lines = new LineProgress(progress, dataset.Count, "images");
+        var gate = new Lock();
         var (detections, result) = DetectorEvaluation.PredictAndEvaluate(detector.Model, dataset,
-            progress: new Progress<int>(n => ReportProgress(progress, n, dataset.Count)),
+            progress: new Progress<int>(n => { lock (gate) lines.Report(n); }),
             categoryIdOf: CategoryIdOf(detector, dataset));
-        if (IsLive(progress)) progress.WriteLine();
+        lock (gate) lines.Finish();
         return (detections, result, clock.Elapsed.TotalSeconds);
     }
 
@@ -43,15 +45,6 @@ internal static class ReportWriter
             return detector.CategoryIdOf;
         }
         return label => dataset.Classes[label].CategoryId;
-    }
-
-    private static bool IsLive(TextWriter progress) => ReferenceEquals(progress, Console.Error) && !Console.IsErrorRedirected;
-
-    /// <summary>Rewrites one line on a terminal; to a file or pipe, a line at each tenth of the way.</summary>
-    private static void ReportProgress(TextWriter progress, int done, int total)
-    {
-        if (IsLive(progress)) progress.Write($"\r{done}/{total} images");
-        else if (done == total || done * 10 / Math.Max(1, total) != (done - 1) * 10 / Math.Max(1, total)) progress.WriteLine($"{done}/{total} images");
     }
 
     /// <summary>
