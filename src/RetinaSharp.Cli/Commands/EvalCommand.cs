@@ -87,8 +87,10 @@ internal static class EvalCommand
         }
         try
         {
-            using var detector = RetinaNetDetector.Load(weightsPath);
             var spec = new RetinaSharp.Data.DatasetSpec(dataPath) { Images = imagesPath, Split = "test" };
+            // The data set is named first when it is missing: it is checked without loading a model.
+            RetinaSharp.Data.DatasetFactory.DetectFormat(spec.Path);
+            using var detector = RetinaNetDetector.Load(weightsPath);
             var samples = RetinaSharp.Data.DatasetFactory.Open(spec, ClassesFromCheckpoint(spec, detector));
             if (detector.CategoryIds == null && detector.Model.Config.NumClasses < samples.Classes.Count)
             {
