@@ -121,6 +121,37 @@ public sealed class TrainingHooksTests : IDisposable
         Assert.Equal([0.3, 0.5, 0.4, 0.45, 0.2], evaluations.Select(e => e.Evaluation["AP"]));
     }
 
+    /// <summary>Makes every step after the first <paramref name="fast"/> ones take <paramref name="milliseconds"/> longer, as a machine that gets busy.</summary>
+    private sealed class SlowDown(int fast, int milliseconds) : TrainingHook
+    {
+        public override void AfterStep(Trainer trainer, StepResult step)
+        {
+            if (trainer.Iteration > fast) Thread.Sleep(milliseconds);
+        }
+    }
+
+    private sealed class Messages : ITrainingObserver
+    {
+        public List<string> Lines { get; } = [];
+        public void OnStep(TrainingProgress progress) { }
+        public void OnEvaluation(int iteration, IReadOnlyDictionary<string, double> metrics) { }
+        public void OnMessage(string message) { lock (Lines) Lines.Add(message); }
+    }
+
+    [Fact]
+    public void A_schedule_fitted_to_a_budget_is_refitted_when_steps_slow_down()
+    {
+        // Fitted on fast first steps, then every step costs 150 ms more: without a refit the budget
+        // would cut the run off mid-schedule; refitted, the schedule ends inside it.
+        var messages = new Messages();
+        var options = Tiny(1_000_000) with { TimeBudgetSeconds = 8, FitScheduleToTime = true, LogEvery = 1000 };
+        var result = new Trainer(options, Dataset(), _dir["run-refit"]) { ExtraHooks = [new SlowDown(16, 150)], Observer = messages }.Run();
+        Assert.Contains(messages.Lines, m => m.StartsWith("Measured", StringComparison.Ordinal));
+        Assert.Contains(messages.Lines, m => m.StartsWith("Steps now take", StringComparison.Ordinal));
+        Assert.Equal(StopReason.Completed, result.StopReason);
+        Assert.True(result.Elapsed.TotalSeconds <= 8, $"ran {result.Elapsed.TotalSeconds:F1} s");
+    }
+
     [Fact]
     public void A_time_budget_fits_the_whole_schedule()
     {
