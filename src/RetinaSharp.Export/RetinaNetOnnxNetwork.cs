@@ -15,6 +15,7 @@ internal sealed class RetinaNetOnnxNetwork
     private readonly OnnxGraphBuilder _g;
     private readonly Dictionary<string, Module> _modules;
     private readonly Dictionary<string, (string Weight, string? Bias)> _convs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _channelVectors = new(StringComparer.Ordinal);
 
     public RetinaNetOnnxNetwork(OnnxGraphBuilder graph, RetinaNet model)
     {
@@ -192,8 +193,6 @@ internal sealed class RetinaNetOnnxNetwork
         if (gn.Bias != null) y = _g.Op("Add", y, Stored(name + ".bias", gn.Bias));
         return y;
     }
-
-    private readonly Dictionary<string, string> _channelVectors = new(StringComparer.Ordinal);
 
     /// <summary>A per-channel vector as [C, 1, 1] for broadcasting over [N, C, H, W], stored once.</summary>
     private string Stored(string name, Tensor vector)

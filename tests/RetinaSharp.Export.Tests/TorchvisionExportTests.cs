@@ -106,6 +106,17 @@ public sealed class TorchvisionExportTests(ITestOutputHelper log)
         Assert.True(DetectionComparison.AgreedFraction(ours, detector.CategoryIdOf, ort.Detect(image), out var mismatch) >= 0.99, mismatch);
     }
 
+    [Fact]
+    public void An_image_without_detections_gives_empty_outputs()
+    {
+        using var detector = Load("v1_weights.pth");
+        detector.Inference = detector.Inference with { ScoreThreshold = 0.999f };
+        using var ort = new OnnxDetectorSession(RetinaNetOnnxExporter.ToBytes(detector));
+        var image = TestImages.Photo();
+        Assert.Empty(detector.Detect(image));
+        Assert.Empty(ort.Detect(image));
+    }
+
     [Theory]
     [InlineData(12)]
     [InlineData(22)]

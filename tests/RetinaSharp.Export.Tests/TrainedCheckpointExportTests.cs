@@ -12,13 +12,16 @@ using Xunit.Abstractions;
 namespace RetinaSharp.Export.Tests;
 
 /// <summary>
-/// A checkpoint of our own (group norm in backbone and heads, its own classes and category ids),
+/// A checkpoint of our own (group or trainable batch norm in the backbone, group norm in the heads,
+/// its own classes and category ids),
 /// trained for a few steps on synthetic shapes, exported and run in ONNX Runtime.
 /// </summary>
 public sealed class TrainedCheckpointExportTests(ITestOutputHelper log)
 {
-    [Fact]
-    public void Onnx_runtime_finds_our_detections_with_our_category_ids()
+    [Theory]
+    [InlineData(NormKind.GroupNorm)]
+    [InlineData(NormKind.BatchNorm)]
+    public void Onnx_runtime_finds_our_detections_with_our_category_ids(NormKind norm)
     {
         using var dir = new TempDir();
         SyntheticDataset.Generate(new SyntheticOptions
@@ -39,7 +42,7 @@ public sealed class TrainedCheckpointExportTests(ITestOutputHelper log)
         {
             Model = new RetinaNetConfig
             {
-                Backbone = "resnet18", BackboneWidth = 1.0 / 8, BackboneNorm = NormKind.GroupNorm, TrainableBackboneLayers = 5,
+                Backbone = "resnet18", BackboneWidth = 1.0 / 8, BackboneNorm = norm, TrainableBackboneLayers = 5,
                 NumClasses = train.Classes.Count, FpnChannels = 32, HeadDepth = 2, HeadGroupNorm = true,
                 AnchorSizes = [8, 16, 32, 64, 128], MinSize = 64, MaxSize = 96, BoxLoss = BoxLossKind.GIoU,
             },
