@@ -29,7 +29,7 @@ public sealed record OnnxExportOptions
     public void Validate()
     {
         if (Opset is < MinOpset or > MaxOpset)
-            throw new ArgumentException($"--opset {Opset} is not supported: choose {MinOpset} to {MaxOpset} (default {DefaultOpset}).");
+            throw new ArgumentException($"Opset {Opset} is not supported: choose {MinOpset} to {MaxOpset} (default {DefaultOpset}).");
         Inference?.Validate();
     }
 

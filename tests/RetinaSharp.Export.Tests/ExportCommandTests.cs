@@ -59,7 +59,7 @@ public sealed class ExportCommandTests : IDisposable
     {
         var (code, _, stderr) = await Retina("export", "--weights", TestImages.Fixture("retinanet", "v1_weights.pth"), "--output", _temp["x.onnx"], "--opset", "9");
         Assert.Equal(1, code);
-        Assert.Equal("retina export: --opset 9 is not supported: choose 13 to 21 (default 17).", stderr.Trim());
+        Assert.Equal("retina export: Opset 9 is not supported: choose 13 to 21 (default 17).", stderr.Trim());
         Assert.False(File.Exists(_temp["x.onnx"]));
     }
 
