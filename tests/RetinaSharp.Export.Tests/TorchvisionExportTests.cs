@@ -14,19 +14,21 @@ namespace RetinaSharp.Export.Tests;
 /// </summary>
 public sealed class TorchvisionExportTests(ITestOutputHelper log)
 {
-    private static RetinaNetDetector Load(string weights)
+    private static RetinaNetDetector Load(string weights, int minSize = 96, int maxSize = 160)
     {
-        var detector = RetinaNetDetector.Load(TestImages.Fixture("retinanet", weights), c => c with { MinSize = 96, MaxSize = 160 });
+        var detector = RetinaNetDetector.Load(TestImages.Fixture("retinanet", weights), c => c with { MinSize = minSize, MaxSize = maxSize });
         detector.Inference = detector.Inference with { DetectionsPerImage = 100 };
         return detector;
     }
 
     [Theory]
-    [InlineData("v1_weights.pth")]
-    [InlineData("v2_weights.pth")]
-    public void Onnx_runtime_finds_our_detections_at_every_input_size(string weights)
+    [InlineData("v1_weights.pth", 96, 160)]
+    [InlineData("v2_weights.pth", 96, 160)]
+    [InlineData("v1_weights.pth", 800, 1333)]
+    [InlineData("v2_weights.pth", 800, 1333)]
+    public void Onnx_runtime_finds_our_detections_at_every_input_size(string weights, int minSize, int maxSize)
     {
-        using var detector = Load(weights);
+        using var detector = Load(weights, minSize, maxSize);
         using var ort = new OnnxDetectorSession(RetinaNetOnnxExporter.ToBytes(detector));
         var sizes = new HashSet<(int, int)>();
         foreach (var image in TestImages.Several())
@@ -35,9 +37,9 @@ public sealed class TorchvisionExportTests(ITestOutputHelper log)
             var theirs = ort.Detect(image);
             Assert.True(ours.Count >= 20, $"{image.Width}x{image.Height}: only {ours.Count} detections to compare");
             double agreed = DetectionComparison.AgreedFraction(ours, detector.CategoryIdOf, theirs, out var mismatch);
-            log.WriteLine($"{weights} {image.Width}x{image.Height}: {ours.Count} ours, {theirs.Count} ONNX Runtime, {agreed:P2} agree");
+            log.WriteLine($"{weights} at {minSize}/{maxSize}, {image.Width}x{image.Height}: {ours.Count} ours, {theirs.Count} ONNX Runtime, {agreed:P2} agree");
             Assert.True(agreed >= 0.99, $"{weights} {image.Width}x{image.Height}: {agreed:P1} of {ours.Count}/{theirs.Count} detections agree; {mismatch}");
-            var resized = DetectionTransform.ResizedSize(new Structures.ImageSize(image.Height, image.Width), 96, 160);
+            var resized = DetectionTransform.ResizedSize(new Structures.ImageSize(image.Height, image.Width), minSize, maxSize);
             sizes.Add((resized.Height, resized.Width));
         }
         Assert.True(sizes.Count >= 3, "the images should reach the network at different sizes");
