@@ -92,7 +92,7 @@ internal sealed class RetinaNetOnnxNetwork
         for (int i = 0; _modules.ContainsKey($"{prefix}.{i}"); i++)
         {
             x = Conv($"{prefix}.{i}.0", x);
-            if (_modules.ContainsKey($"{prefix}.{i}.1") && _modules[$"{prefix}.{i}.1"] is GroupNorm) x = Norm($"{prefix}.{i}.1", x);
+            if (_modules.GetValueOrDefault($"{prefix}.{i}.1") is GroupNorm) x = Norm($"{prefix}.{i}.1", x);
             x = Relu(x);
         }
         return x;
