@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The whole test suite: installs the Debian packages the tests need when they are missing, then runs
-# dotnet test. The browser test of `retina serve` drives a headless Chromium.
+# dotnet test. The browser test of `retina serve` drives a headless Chromium; the data-parallel tests use mpirun.
 set -euo pipefail
 cd "$(dirname "$0")"
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# The data-parallel tests run `retina train` under Open MPI's mpirun.
+[ -x /usr/bin/mpirun ] || need+=(openmpi-bin)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} (apt-get)"
   sudo_cmd=""
