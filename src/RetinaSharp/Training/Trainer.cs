@@ -2,6 +2,7 @@ using System.Diagnostics;
 using RetinaSharp.Checkpoints;
 using RetinaSharp.Data;
 using RetinaSharp.Data.Loading;
+using RetinaSharp.Losses;
 using RetinaSharp.Models;
 using RetinaSharp.Structures;
 using RetinaSharp.Tensors;
@@ -250,7 +251,7 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
     private StepResult RunStep(RetinaNet model, Optimizer optimizer, IEnumerator<DetectionBatch> batches)
     {
         double cls = 0, box = 0;
-        int fg = 0, images = 0, skipped = 0;
+        int fg = 0, images = 0, skipped = 0, unreadableBatches = 0;
         int accumulation = Options.GradientAccumulation;
         for (int micro = 0; micro < accumulation; micro++)
         {
@@ -258,7 +259,7 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
             using var batch = batches.Current;
             _position = batch.Next;
             using var scope = TensorScope.Enter();
-            RetinaSharp.Losses.RetinaNetLossResult? loss = null;
+            RetinaNetLossResult? loss = null;
             Tensor? total = null;
             if (batch.Count > 0)
             {
@@ -279,6 +280,8 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
             if (global.Images == 0)
             {
                 // Every image of this batch, on every process, was unreadable: read the next one, as one process skips such a batch.
+                if (++unreadableBatches > Dataset.Count)
+                    throw new InvalidDataException($"{Dataset.Source}: none of the images of the last {unreadableBatches} batches could be read ({Dataset.Report.Summary()}).");
                 micro--;
                 continue;
             }
