@@ -12,6 +12,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchConvCommand.Create());
         command.Subcommands.Add(BenchTrainStepCommand.Create());
         command.Subcommands.Add(BenchInferCommand.Create());
+        command.Subcommands.Add(BenchAllreduceCommand.Create());
         return command;
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RetinaSharp.Data;
+using RetinaSharp.Distributed;
 using RetinaSharp.Evaluation;
 using RetinaSharp.Losses;
 using RetinaSharp.Models.Backbones;
@@ -62,8 +63,9 @@ internal static class TrainCommand
             iterations, epochs, lr, optimizer, momentum, wd, warmup, schedule, steps, clip, minSizes, maxSize, flip, alpha, gamma, clsLoss, boxLoss,
             threads, seed, evalEvery, ckEvery,
         };
-        command.SetAction((pr, ct) => Task.FromResult(CliErrors.Run("train", () =>
+        command.SetAction((pr, ct) => Task.FromResult(DistributedCli.Run("train", mpi =>
         {
+            bool primary = mpi is null || mpi.Rank == 0;
             var train = DatasetFactory.Open(new DatasetSpec(pr.GetValue(data)!) { Images = pr.GetValue(images), Classes = pr.GetValue(classes), Split = pr.GetValue(split) });
             // A VOC or CSV validation set is read with the training set's classes, so labels agree.
             IDetectionDataset? valSet = pr.GetValue(val) is string v
@@ -82,7 +84,9 @@ internal static class TrainCommand
                 ImagesPerStep = pr.GetValue(batch), GradientAccumulation = pr.GetValue(accum), Iterations = pr.GetValue(iterations), Epochs = pr.GetValue(epochs),
                 LearningRate = pr.GetValue(lr), Optimizer = pr.GetValue(optimizer), Momentum = pr.GetValue(momentum), WeightDecay = pr.GetValue(wd),
                 WarmupIterations = pr.GetValue(warmup), Schedule = pr.GetValue(schedule), LrSteps = pr.GetValue(steps), GradientClipNorm = pr.GetValue(clip),
-                FlipProbability = pr.GetValue(flip), Threads = pr.GetValue(threads), Seed = pr.GetValue(seed), EvalEvery = pr.GetValue(evalEvery),
+                FlipProbability = pr.GetValue(flip),
+                // Under mpirun each process gets its share of this machine's cores unless --threads says otherwise.
+                Threads = pr.GetValue(threads) ?? (MpiLaunch.IsActive ? Math.Max(1, Environment.ProcessorCount / MpiLaunch.LocalSize) : null), Seed = pr.GetValue(seed), EvalEvery = pr.GetValue(evalEvery),
                 CheckpointEvery = pr.GetValue(ckEvery), Patience = pr.GetValue(patience),
                 AnchorSizes = pr.GetValue(anchorSizes), AspectRatios = pr.GetValue(aspectRatios),
                 TimeBudgetSeconds = pr.GetValue(time) is string ts ? TrainingOverrides.ParseDuration(ts) : null,
@@ -95,12 +99,22 @@ internal static class TrainCommand
                 o = o with { Model = AnchorCoverage.Fit(train, o.Model) };
             }
             if (o.Patience > 0 && valSet == null) throw new ArgumentException("--patience needs a validation set (--val).");
-            RunSummary.Print(Console.Out, train, valSet, o, dir);
+            if (mpi is not null)
+            {
+                DataParallelTraining.Validate(o, mpi.Size);
+                DataParallelTraining.CheckSameRun(mpi, DataParallelTraining.Fingerprint(o, train, dir, pr.GetValue(resume)));
+            }
+            if (primary) RunSummary.Print(Console.Out, train, valSet, o, dir);
+            if (mpi is not null && primary) Console.WriteLine($"Data-parallel over {mpi.Size} processes: {o.ImagesPerStep} images per step in all, {o.Threads} thread(s) each.");
             var observer = new ConsoleTrainingObserver();
+            var group = mpi is null ? null : new MpiDataParallel(mpi);
             var trainer = new Trainer(o, train, dir)
             {
-                Observer = observer,
-                Evaluator = valSet == null ? null : model => DetectorEvaluation.Validate(model, valSet),
+                // Only rank 0 reports, evaluates and writes; the others train their share in silence.
+                Observer = primary ? observer : null,
+                Evaluator = valSet == null || !primary ? null : model => DetectorEvaluation.Validate(model, valSet),
+                Parallel = group,
+                ExtraHooks = mpi is null ? [] : [new ModelBroadcastHook(mpi)],
             };
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
@@ -108,14 +122,17 @@ internal static class TrainCommand
             TrainingResult result;
             try
             {
-                observer.Start(o.Iterations);
+                if (primary) observer.Start(o.Iterations);
                 using (observer) result = trainer.Run(pr.GetValue(resume), cts.Token);
             }
             finally
             {
                 Console.CancelKeyPress -= onCancel;
             }
+            if (!primary) return result.StopReason == StopReason.Diverged ? 3 : 0;
             Console.WriteLine($"{trainer.StopMessage}: {result.Iterations} iterations in {result.Elapsed.TotalMinutes:F1} min. Last checkpoint: {result.LastCheckpoint}");
+            if (group is not null)
+                Console.WriteLine($"Gradient allreduce on rank 0: {group.CommunicationTime.TotalSeconds:F2} s of {result.Elapsed.TotalSeconds:F2} s ({group.CommunicationTime.TotalSeconds / Math.Max(1e-9, result.Elapsed.TotalSeconds):P1}; includes waiting for the slowest rank).");
             if (result.SkippedImages > 0) Console.WriteLine($"{result.SkippedImages} unreadable images were left out of their batches: {train.Report.Summary()}");
             if (result.BestCheckpoint != null) Console.WriteLine($"Best checkpoint: {result.BestCheckpoint}");
             if (result.FinalMetrics != null)

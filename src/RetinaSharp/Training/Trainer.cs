@@ -2,6 +2,7 @@ using System.Diagnostics;
 using RetinaSharp.Checkpoints;
 using RetinaSharp.Data;
 using RetinaSharp.Data.Loading;
+using RetinaSharp.Losses;
 using RetinaSharp.Models;
 using RetinaSharp.Structures;
 using RetinaSharp.Tensors;
@@ -42,6 +43,16 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
     public string OutputDirectory { get; } = outputDirectory;
     public ITrainingObserver? Observer { get; init; }
     public TrainingEvaluator? Evaluator { get; init; }
+
+    /// <summary>
+    /// The process group when this is one of several data-parallel processes (null: alone). Each
+    /// then reads its slice of every batch, gradients are summed over the group before the step, and
+    /// only the primary writes files.
+    /// </summary>
+    public DataParallelContext? Parallel { get; init; }
+
+    /// <summary>True in the one process that writes checkpoints, config.json and metrics.jsonl.</summary>
+    public bool IsPrimary => Parallel?.IsPrimary ?? true;
 
     /// <summary>Hooks run after the default ones (e.g. early stopping).</summary>
     public IReadOnlyList<TrainingHook> ExtraHooks { get; init; } = [];
@@ -104,6 +115,8 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
         Transform = Options.Model.Transform with { MinSizes = Options.TrainMinSizes },
         Workers = Math.Max(1, Options.LoaderWorkers),
         Seed = Options.Seed,
+        Rank = Parallel?.Rank ?? 0,
+        WorldSize = Parallel?.WorldSize ?? 1,
     };
 
     private List<TrainingHook> DefaultHooks()
@@ -143,16 +156,16 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
         var state = TrainingState.Start;
         bool resumed = resume && File.Exists(LastCheckpointPath);
         if (resumed) state = Restore(model, optimizer);
-        else AtomicFile.WriteAllText(Path.Combine(OutputDirectory, "config.json"), Options.ToJson());
+        else if (IsPrimary) AtomicFile.WriteAllText(Path.Combine(OutputDirectory, "config.json"), Options.ToJson());
         if (state.Iterations is int fitted && fitted != Options.Iterations) Options = Options with { Iterations = fitted, WarmupIterations = state.WarmupIterations ?? Options.WarmupIterations };
         _schedule = BuildSchedule();
         Iteration = state.Iteration;
         _position = state.Loader;
         _elapsedBefore = state.ElapsedSeconds;
         SkippedImages = state.SkippedImages;
-        if (!resumed && File.Exists(MetricsPath)) File.Delete(MetricsPath);
+        if (!resumed && IsPrimary && File.Exists(MetricsPath)) File.Delete(MetricsPath);
 
-        using var metrics = new MetricsLog(MetricsPath, append: true);
+        using var metrics = IsPrimary ? new MetricsLog(MetricsPath, append: true) : MetricsLog.Discard(MetricsPath);
         _metrics = metrics;
         using var loader = new DetectionDataLoader(Dataset, LoaderOptions());
         using var batches = loader.Read(_position).GetEnumerator();
@@ -164,12 +177,12 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
             {
                 if (cancellation.IsCancellationRequested) RequestStop(StopReason.Cancelled, "cancelled");
                 foreach (var h in _hooks) if (Stop is null) h.BeforeStep(this);
-                if (Stop is not null) break;
+                if (StopAgreed()) break;
                 optimizer.LearningRate = _schedule.At(Iteration);
                 var step = RunStep(model, optimizer, batches);
                 Iteration++;
                 foreach (var h in _hooks) h.AfterStep(this, step);
-                if (Stop is not null) break;
+                if (StopAgreed()) break;
             }
             Stop ??= StopReason.Completed;
             foreach (var h in _hooks) h.AfterTrain(this);
@@ -184,6 +197,16 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
         var evaluation = _hooks.OfType<EvaluationHook>().FirstOrDefault();
         return new TrainingResult(Iteration, TimeSpan.FromSeconds(ElapsedSeconds), LastCheckpointPath,
             File.Exists(BestCheckpointPath) ? BestCheckpointPath : null, evaluation?.LastMetrics, Stop.Value, SkippedImages);
+    }
+
+    /// <summary>Whether the run ends here; in a group, a stop asked for by any process stops them all.</summary>
+    private bool StopAgreed()
+    {
+        if (Parallel is null) return Stop is not null;
+        Span<double> reason = [Stop is { } own ? (double)own : -1];
+        Parallel.MaxAcrossRanks(reason);
+        if (reason[0] >= 0) RequestStop((StopReason)(int)reason[0], Stop is null ? "stopped by another process" : null);
+        return Stop is not null;
     }
 
     private LearningRateSchedule BuildSchedule() => Options.Schedule == ScheduleKind.Cosine
@@ -228,26 +251,43 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
     private StepResult RunStep(RetinaNet model, Optimizer optimizer, IEnumerator<DetectionBatch> batches)
     {
         double cls = 0, box = 0;
-        int fg = 0, images = 0, skipped = 0;
+        int fg = 0, images = 0, skipped = 0, unreadableBatches = 0;
         int accumulation = Options.GradientAccumulation;
         for (int micro = 0; micro < accumulation; micro++)
         {
             if (!batches.MoveNext()) throw new InvalidOperationException("The data loader ended; it streams without end.");
             using var batch = batches.Current;
             _position = batch.Next;
-            images += batch.Count;
-            skipped += batch.SkippedImages;
-            SkippedImages += batch.SkippedImages;
             using var scope = TensorScope.Enter();
-            var output = model.ForwardHeads(batch);
-            var targets = new DetectionTarget[batch.Count];
-            for (int i = 0; i < targets.Length; i++) targets[i] = batch.Items[i].ToTarget();
-            var loss = model.ComputeLoss(output, targets);
-            var total = loss.Classification.Add(loss.BoxRegression);
-            if (accumulation > 1) total = total.Mul(1f / accumulation);
-            if (!float.IsFinite(total.Item()))
+            RetinaNetLossResult? loss = null;
+            Tensor? total = null;
+            if (batch.Count > 0)
             {
-                Autograd.ReleaseGraph(total);
+                var output = model.ForwardHeads(batch);
+                var targets = new DetectionTarget[batch.Count];
+                for (int i = 0; i < targets.Length; i++) targets[i] = batch.Items[i].ToTarget();
+                loss = model.ComputeLoss(output, targets);
+                total = loss.Classification.Add(loss.BoxRegression);
+            }
+            // The loss is a mean over the micro-batch's images; in a group each process's share is weighted by its image count.
+            var sums = new MicroBatchSums(batch.Count, total is null || float.IsFinite(total.Item()) ? 0 : 1,
+                loss is null ? 0 : (double)loss.Classification.Item() * batch.Count, loss is null ? 0 : (double)loss.BoxRegression.Item() * batch.Count,
+                loss?.ForegroundAnchors ?? 0, batch.SkippedImages);
+            var global = Parallel is null ? sums : sums.SumOver(Parallel);
+            images += global.Images;
+            skipped += global.Skipped;
+            SkippedImages += global.Skipped;
+            if (global.Images == 0)
+            {
+                // Every image of this batch, on every process, was unreadable: read the next one, as one process skips such a batch.
+                if (++unreadableBatches > Dataset.Count)
+                    throw new InvalidDataException($"{Dataset.Source}: none of the images of the last {unreadableBatches} batches could be read ({Dataset.Report.Summary()}).");
+                micro--;
+                continue;
+            }
+            if (global.NonFinite > 0)
+            {
+                if (total is not null) Autograd.ReleaseGraph(total);
                 optimizer.ZeroGrad();
                 // The rest of the step's batches are still consumed, so the data order does not depend on where a loss went bad.
                 for (int rest = micro + 1; rest < accumulation && batches.MoveNext(); rest++)
@@ -258,11 +298,17 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
                 }
                 return new StepResult(false, double.NaN, double.NaN, double.NaN, 0, images, skipped, optimizer.LearningRate);
             }
-            total.Backward();
-            cls += loss.Classification.Item() / accumulation;
-            box += loss.BoxRegression.Item() / accumulation;
-            fg += loss.ForegroundAnchors;
+            if (total is not null)
+            {
+                if (Parallel is not null) total = total.Mul((float)((double)batch.Count / global.Images / accumulation));
+                else if (accumulation > 1) total = total.Mul(1f / accumulation);
+                total.Backward();
+            }
+            cls += global.Classification / global.Images / accumulation;
+            box += global.BoxRegression / global.Images / accumulation;
+            fg += global.Foreground;
         }
+        Parallel?.SumGradients(optimizer.Groups.SelectMany(g => g.Parameters).ToList());
         if (Options.GradientClipNorm > 0) optimizer.ClipGradNorm(Options.GradientClipNorm);
         optimizer.Step();
         optimizer.ZeroGrad();
@@ -284,6 +330,7 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
     /// <summary>Writes last.safetensors: model, optimiser, run state and every hook's state.</summary>
     public void SaveCheckpoint()
     {
+        if (!IsPrimary) return;
         var hookStates = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var h in _hooks)
             if (h.Name is { } name && h.SaveState() is { } json) hookStates[name] = json;
@@ -301,6 +348,7 @@ public sealed class Trainer(TrainingOptions options, IDetectionDataset train, st
     /// <summary>Writes the current state as last.safetensors and copies it to best.safetensors.</summary>
     public void SaveBestCheckpoint()
     {
+        if (!IsPrimary) return;
         SaveCheckpoint();
         File.Copy(LastCheckpointPath, BestCheckpointPath + ".tmp", overwrite: true);
         File.Move(BestCheckpointPath + ".tmp", BestCheckpointPath, overwrite: true);

@@ -7,7 +7,7 @@ namespace RetinaSharp.Data.Loading;
 internal static class BatchAssembler
 {
     public static DetectionBatch Assemble(IReadOnlyList<PreparedSample> samples, DetectionTransform transform, FloatBufferPool? pool,
-        int maxDegreeOfParallelism, LoaderPosition position, LoaderPosition next)
+        int maxDegreeOfParallelism, LoaderPosition position, LoaderPosition next, ImageSize padAtLeast = default)
     {
         int n = samples.Count;
         var sizes = new ImageSize[n];
@@ -17,6 +17,9 @@ internal static class BatchAssembler
             sizes[i] = transform.ResizedSize(new ImageSize(image.Height, image.Width), samples[i].MinSize);
         }
         var padded = DetectionTransform.PaddedSize(sizes, transform.Options.SizeDivisible);
+        // A slice of a larger batch is padded as the whole batch is, so every image sees the same border.
+        if (padAtLeast.Height > padded.Height || padAtLeast.Width > padded.Width)
+            padded = new ImageSize(Math.Max(padded.Height, padAtLeast.Height), Math.Max(padded.Width, padAtLeast.Width));
         int H = padded.Height, W = padded.Width;
         long plane = (long)H * W;
         int length = checked((int)(n * 3 * plane));

@@ -42,6 +42,17 @@ public sealed record DataLoaderOptions
     /// <summary>Seeds shuffling and augmentation; the same seed gives the same batches whatever the thread timing.</summary>
     public ulong Seed { get; init; }
 
+    /// <summary>
+    /// This process's place among <see cref="WorldSize"/> data-parallel processes: each batch of the
+    /// plan (of <see cref="BatchSize"/> images, the global batch) is cut into WorldSize contiguous
+    /// slices and this loader yields slice <see cref="Rank"/>, padded to the size of the whole batch,
+    /// so the slices together are exactly the batch one process would read.
+    /// </summary>
+    public int Rank { get; init; }
+
+    /// <summary>How many processes share each batch (1: the whole batch is this loader's).</summary>
+    public int WorldSize { get; init; } = 1;
+
     /// <summary>Reuse the buffers of disposed batches.</summary>
     public bool ReuseBuffers { get; init; } = true;
 
@@ -60,6 +71,7 @@ public sealed record DataLoaderOptions
     {
         if (BatchSize <= 0) throw new ArgumentException($"BatchSize {BatchSize} is not positive.");
         if (Workers < 0) throw new ArgumentException($"Workers {Workers} is negative.");
+        if (WorldSize <= 0 || Rank < 0 || Rank >= WorldSize) throw new ArgumentException($"Rank {Rank} is not in 0..{WorldSize - 1}.");
         if (Prefetch <= 0) throw new ArgumentException($"Prefetch {Prefetch} is not positive.");
         if (!(FlipProbability >= 0 && FlipProbability <= 1)) throw new ArgumentException($"FlipProbability {FlipProbability} is not in [0, 1].");
         Transform.Validate();

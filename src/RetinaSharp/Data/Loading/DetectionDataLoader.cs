@@ -11,7 +11,8 @@ namespace RetinaSharp.Data.Loading;
 /// Everything random is a function of (seed, epoch, sample index): the epoch's order and grouping
 /// come from (seed, epoch), each image's flip and scale from (seed, epoch, sample). So a run gives
 /// the same batches with any number of workers, and reading from a <see cref="LoaderPosition"/>
-/// in a new loader continues exactly where an earlier one was.
+/// in a new loader continues exactly where an earlier one was. With
+/// <see cref="DataLoaderOptions.WorldSize"/> &gt; 1 each process reads its slice of the same batches.
 /// </para>
 /// </summary>
 public sealed class DetectionDataLoader : IDisposable
@@ -141,7 +142,7 @@ public sealed class DetectionDataLoader : IDisposable
     /// </summary>
     private bool Counted(long job, DetectionBatch? batch, ref int carried)
     {
-        int planned = Plan((int)(job / BatchesPerEpoch))[(int)(job % BatchesPerEpoch)].Length;
+        int planned = Slice(Plan((int)(job / BatchesPerEpoch))[(int)(job % BatchesPerEpoch)]).Length;
         if (batch is null)
         {
             carried += planned;
@@ -160,7 +161,8 @@ public sealed class DetectionDataLoader : IDisposable
         int bpe = BatchesPerEpoch;
         var position = new LoaderPosition((int)(job / bpe), (int)(job % bpe));
         var next = new LoaderPosition((int)((job + 1) / bpe), (int)((job + 1) % bpe));
-        var indices = Plan(position.Epoch)[position.Batch];
+        var batch = Plan(position.Epoch)[position.Batch];
+        var indices = Slice(batch);
         var samples = new List<PreparedSample>(indices.Length);
         foreach (int index in indices)
         {
@@ -168,8 +170,55 @@ public sealed class DetectionDataLoader : IDisposable
             var sample = Prepare(position.Epoch, index);
             if (sample is not null) samples.Add(sample);
         }
-        if (samples.Count == 0) return null;
-        return BatchAssembler.Assemble(samples, _transform, _pool, parallelism, position, next);
+        if (Options.WorldSize == 1)
+            return samples.Count == 0 ? null : BatchAssembler.Assemble(samples, _transform, _pool, parallelism, position, next);
+        // A slice is yielded even when empty: every process takes part in every step.
+        return BatchAssembler.Assemble(samples, _transform, _pool, parallelism, position, next, PaddedSizeOf(position.Epoch, batch));
+    }
+
+    /// <summary>This loader's contiguous share of a planned batch (all of it unless <see cref="DataLoaderOptions.WorldSize"/> &gt; 1).</summary>
+    private int[] Slice(int[] batch)
+    {
+        if (Options.WorldSize == 1) return batch;
+        int start = (int)((long)batch.Length * Options.Rank / Options.WorldSize);
+        int end = (int)((long)batch.Length * (Options.Rank + 1) / Options.WorldSize);
+        return batch[start..end];
+    }
+
+    /// <summary>
+    /// The padded size one process would give the whole batch, from the annotated image sizes (an
+    /// image of unknown size is decoded to learn it) and each image's scale draw.
+    /// </summary>
+    private ImageSize PaddedSizeOf(int epoch, int[] batch)
+    {
+        var sizes = new ImageSize[batch.Length];
+        for (int i = 0; i < batch.Length; i++)
+        {
+            var size = _dataset.GetInfo(batch[i]).Size;
+            if (!size.IsKnown)
+            {
+                try
+                {
+                    var image = _dataset.LoadImage(batch[i]);
+                    size = new ImageSize(image.Height, image.Width);
+                }
+                catch (InvalidImageException)
+                {
+                    continue;
+                }
+            }
+            sizes[i] = _transform.ResizedSize(size, Augmentation(epoch, batch[i]).MinSize);
+        }
+        return DetectionTransform.PaddedSize(sizes, Options.Transform.SizeDivisible);
+    }
+
+    private (bool Flip, int MinSize) Augmentation(int epoch, int index)
+    {
+        if (!Options.Augment) return (false, _transform.EvaluationMinSize);
+        var rng = RandomGenerator.ForStream(Options.Seed, (ulong)epoch, (ulong)index);
+        bool flip = rng.NextDouble() < Options.FlipProbability;
+        var sizes = Options.Transform.MinSizes;
+        return (flip, sizes[rng.NextInt(sizes.Count)]);
     }
 
     private PreparedSample? Prepare(int epoch, int index)
@@ -192,15 +241,7 @@ public sealed class DetectionDataLoader : IDisposable
         if (info.Size.IsKnown && info.Size != actual)
             _dataset.Report.Add(new DatasetProblem(ProblemSeverity.Warning, ProblemKind.ImageSizeMismatch, info.FilePath,
                 $"sample {index} (image {info.ImageId})", $"the annotations give {info.Size} but the image is {actual}; boxes are used as given"));
-        bool flip = false;
-        int minSize = _transform.EvaluationMinSize;
-        if (Options.Augment)
-        {
-            var rng = RandomGenerator.ForStream(Options.Seed, (ulong)epoch, (ulong)index);
-            flip = rng.NextDouble() < Options.FlipProbability;
-            var sizes = Options.Transform.MinSizes;
-            minSize = sizes[rng.NextInt(sizes.Count)];
-        }
+        var (flip, minSize) = Augmentation(epoch, index);
         return new PreparedSample(index, info.ImageId, image, _dataset.GetAnnotations(index), minSize, flip);
     }
 

@@ -17,6 +17,15 @@ public sealed class MetricsLog : IDisposable
         _writer = new StreamWriter(path, append);
     }
 
+    private MetricsLog(string path, StreamWriter writer)
+    {
+        Path = path;
+        _writer = writer;
+    }
+
+    /// <summary>A log that writes nothing (a data-parallel process other than the primary).</summary>
+    public static MetricsLog Discard(string path) => new(path, StreamWriter.Null);
+
     public string Path { get; }
 
     public void Append(StepMetrics step) => Write(JsonSerializer.Serialize(step));
